@@ -140,6 +140,7 @@ class Check:
     pred_min: float | None = None
     pred_max: float | None = None
     pred_const: bool | None = None  # the model predicts the same class / value for every sample
+    pred_nonfinite: bool = False  # some predictions were NaN/Inf
 
 
 @dataclass

@@ -1,0 +1,164 @@
+"""Per-step gradient and loss statistics, accumulated in TensorFlow variables by graph ops.
+
+The optimizer tap sees the real gradients of every training step, also inside `tf.function`, at
+~1-16% overhead (reference/keras-runtime.md): one concat + segment reductions per step instead of
+per-variable ops, and no host sync until a check reads the accumulators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import tensorflow as tf
+
+
+@dataclass
+class GradientSnapshot:
+    steps: int
+    norm_mean: list[float]  # per variable, over steps whose gradients were finite
+    norm_max: list[float]
+    global_norm_mean: float
+    global_norm_max: float
+    zero_frac_mean: float
+    zero_frac_max: float
+    abs_max: float
+    nonfinite_steps: int
+
+
+class GradientTap:
+    """Accumulators for one optimizer's variable list."""
+
+    def __init__(self, variables: list[Any]):
+        self.names = [getattr(v, "path", None) or getattr(v, "name", f"var{i}") for i, v in enumerate(variables)]
+        self.sizes = [int(np.prod(v.shape)) for v in variables]
+        n = len(variables)
+        with tf.init_scope():  # eager, even when the first step is being traced into a graph
+            self._segments = tf.constant(np.repeat(np.arange(n, dtype=np.int32), self.sizes))
+            zeros = lambda shape=(): tf.Variable(tf.zeros(shape, tf.float32), trainable=False)  # noqa: E731
+            self._steps = zeros()
+            self._finite_steps = zeros()
+            self._norm_sum = zeros((n,))
+            self._norm_max = zeros((n,))
+            self._gnorm_sum = zeros()
+            self._gnorm_max = zeros()
+            self._zero_sum = zeros()
+            self._zero_max = zeros()
+            self._abs_max = zeros()
+            self._nonfinite = zeros()
+        self._n = n
+
+    def matches(self, variables: list[Any]) -> bool:
+        return [int(np.prod(v.shape)) for v in variables] == self.sizes
+
+    def record(self, grads: list[Any]) -> None:
+        """Add one step. `grads` align with the variables this tap was built for."""
+        flat = []
+        for grad, size in zip(grads, self.sizes):
+            if grad is None:
+                flat.append(tf.zeros((size,), tf.float32))
+                continue
+            if isinstance(grad, tf.IndexedSlices):
+                grad = tf.convert_to_tensor(grad)
+            flat.append(tf.reshape(tf.cast(grad, tf.float32), [-1]))
+        cat = tf.concat(flat, axis=0)
+        finite_mask = tf.math.is_finite(cat)
+        finite = tf.reduce_all(finite_mask)
+        # Statistics over finite entries only, so the last numbers before a blow-up stay visible.
+        clean = tf.where(finite_mask, cat, tf.zeros_like(cat))
+        squares = tf.math.unsorted_segment_sum(tf.square(clean), self._segments, self._n)
+        norms = tf.sqrt(squares)
+        gnorm = tf.sqrt(tf.reduce_sum(squares))
+        ok = tf.math.is_finite(gnorm)
+        norms = tf.where(tf.math.is_finite(norms), norms, tf.zeros_like(norms))
+        gnorm = tf.where(ok, gnorm, 0.0)
+        counted = tf.cast(tf.logical_and(finite, ok), tf.float32)
+        zero_frac = tf.reduce_mean(tf.cast(tf.equal(cat, 0.0), tf.float32))
+        self._steps.assign_add(1.0)
+        self._finite_steps.assign_add(counted)
+        self._norm_sum.assign_add(norms * counted)
+        self._norm_max.assign(tf.maximum(self._norm_max, norms))
+        self._gnorm_sum.assign_add(gnorm * counted)
+        self._gnorm_max.assign(tf.maximum(self._gnorm_max, gnorm))
+        self._zero_sum.assign_add(zero_frac)
+        self._zero_max.assign(tf.maximum(self._zero_max, zero_frac))
+        self._abs_max.assign(tf.maximum(self._abs_max, tf.reduce_max(tf.abs(clean))))
+        self._nonfinite.assign_add(1.0 - tf.cast(finite, tf.float32))
+
+    def snapshot_and_reset(self) -> GradientSnapshot | None:
+        steps = int(self._steps.numpy())
+        if steps == 0:
+            return None
+        finite_steps = max(1.0, float(self._finite_steps.numpy()))
+        snap = GradientSnapshot(
+            steps=steps,
+            norm_mean=(self._norm_sum.numpy() / finite_steps).tolist(),
+            norm_max=self._norm_max.numpy().tolist(),
+            global_norm_mean=float(self._gnorm_sum.numpy()) / finite_steps,
+            global_norm_max=float(self._gnorm_max.numpy()),
+            zero_frac_mean=float(self._zero_sum.numpy()) / steps,
+            zero_frac_max=float(self._zero_max.numpy()),
+            abs_max=float(self._abs_max.numpy()),
+            nonfinite_steps=int(self._nonfinite.numpy()),
+        )
+        for var in (self._steps, self._finite_steps, self._norm_sum, self._norm_max, self._gnorm_sum, self._gnorm_max,
+                    self._zero_sum, self._zero_max, self._abs_max, self._nonfinite):
+            var.assign(tf.zeros_like(var))
+        return snap
+
+
+def fixed_batch_gradients(model: Any, x: Any, y: Any) -> GradientSnapshot | None:
+    """Fallback when no optimizer step went through the tap: one GradientTape pass on a fixed batch."""
+    with tf.GradientTape() as tape:
+        y_pred = model(x, training=True)
+        loss = model.compute_loss(x=x, y=y, y_pred=y_pred)
+    variables = model.trainable_weights
+    grads = tape.gradient(loss, variables)
+    if not variables:
+        return None
+    tap = GradientTap(variables)
+    tap.record(list(grads))
+    return tap.snapshot_and_reset()
+
+
+class LossTap:
+    """Running loss inside an epoch: first value, finite max/min/mean of the values recorded."""
+
+    def __init__(self) -> None:
+        with tf.init_scope():
+            self._count = tf.Variable(0.0, trainable=False)
+            self._sum = tf.Variable(0.0, trainable=False)
+            self._finite = tf.Variable(0.0, trainable=False)
+            self._first = tf.Variable(np.nan, dtype=tf.float32, trainable=False)
+            self._max = tf.Variable(-np.inf, dtype=tf.float32, trainable=False)
+            self._min = tf.Variable(np.inf, dtype=tf.float32, trainable=False)
+
+    def record(self, loss: Any) -> None:
+        loss = tf.cast(tf.reduce_mean(loss), tf.float32)
+        ok = tf.math.is_finite(loss)
+        self._first.assign(tf.where(self._count == 0.0, loss, self._first))
+        self._max.assign(tf.where(ok, tf.maximum(self._max, loss), self._max))
+        self._min.assign(tf.where(ok, tf.minimum(self._min, loss), self._min))
+        self._sum.assign_add(tf.where(ok, loss, 0.0))
+        self._finite.assign_add(tf.cast(ok, tf.float32))
+        self._count.assign_add(1.0)
+
+    def snapshot_and_reset(self) -> dict[str, float] | None:
+        count = float(self._count.numpy())
+        if count == 0:
+            return None
+        out = {
+            "mean": float(self._sum.numpy()) / finite if (finite := float(self._finite.numpy())) else float("nan"),
+            "first": float(self._first.numpy()),
+            "max": float(self._max.numpy()),
+            "min": float(self._min.numpy()),
+            "count": count,
+        }
+        self._count.assign(0.0)
+        self._sum.assign(0.0)
+        self._finite.assign(0.0)
+        self._first.assign(np.nan)
+        self._max.assign(-np.inf)
+        self._min.assign(np.inf)
+        return out

@@ -1,0 +1,6 @@
+import sys
+
+import keras
+
+print("refusing to train without a GPU")
+sys.exit(3)
