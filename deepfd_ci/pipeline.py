@@ -6,9 +6,17 @@ the evaluation command all go through `diagnose`, so they can never disagree.
 
 from __future__ import annotations
 
+import dataclasses
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from deepfd_ci.records import ScriptReport
+from deepfd_ci import features
+from deepfd_ci.diagnosis import Diagnoser, diagnose_run
+from deepfd_ci.diagnosis.model import load_bundled
+from deepfd_ci.localization import localize, split_suppressed
+from deepfd_ci.probe import ProbeOptions, run_probes
+from deepfd_ci.records import RunRecord, ScriptReport
 
 
 @dataclass
@@ -21,8 +29,22 @@ class DiagnoseOptions:
     python: str | None = None  # interpreter for the probe; None: the current one
     env: dict[str, str] = field(default_factory=dict)  # extra variables for the script
     memory_limit_mb: int = 6144
-    verify_fixes: bool = False
     log_dir: str | None = None  # where the scripts' captured output goes; None: a temp folder
+    ignore: list[str] = field(default_factory=list)  # fault types suppressed by configuration
+    repo_root: str | None = None  # for constants imported from sibling modules
+    use_model: bool = True  # False: explicit rules only
+
+    def probe_options(self) -> ProbeOptions:
+        return ProbeOptions(
+            epochs=self.epochs,
+            time_budget=self.time_budget,
+            seed=self.seed,
+            script_args=list(self.script_args),
+            python=self.python,
+            env=dict(self.env),
+            memory_limit_mb=self.memory_limit_mb,
+            log_dir=self.log_dir,
+        )
 
 
 def diagnose(
@@ -35,4 +57,41 @@ def diagnose(
     `overrides` maps a path (as given) to the options for that script (per-script args, env, budget
     from `.deepfd.yml`). Never raises for a bad script: its report's status says what went wrong.
     """
-    raise NotImplementedError("filled in by the probe/diagnosis work")
+    options = options or DiagnoseOptions()
+    per_script = [(overrides or {}).get(path, options) for path in paths]
+    records = run_probes(paths, [o.probe_options() for o in per_script], jobs=options.jobs)
+    model = load_bundled() if options.use_model else None
+    return [report_for(record, opts, model) for record, opts in zip(records, per_script)]
+
+
+def report_for(record: RunRecord, options: DiagnoseOptions, model: Diagnoser | None) -> ScriptReport:
+    """Diagnose and localize one probed run (pure: no subprocess)."""
+    report = ScriptReport(
+        path=record.path,
+        status=record.status,
+        error=record.error,
+        run=_run_summary(record),
+        features_schema=features.SCHEMA_VERSION,
+        log_path=record.run.log_path,
+    )
+    if record.status != "ok":
+        return report
+    diagnosis = diagnose_run(record, model)
+    report.symptoms = diagnosis.symptoms
+    report.model = diagnosis.model
+    source = Path(record.path).read_text(encoding="utf-8")
+    findings = localize(source, record.path, diagnosis.faults, record.facts,
+                        repo_root=options.repo_root or os.path.dirname(os.path.abspath(record.path)))
+    kept, suppressed = split_suppressed(source, findings)
+    ignored = set(options.ignore)
+    report.faults = [f for f in kept if f.type not in ignored]
+    report.suppressed = suppressed + [f for f in kept if f.type in ignored]
+    return report
+
+
+def _run_summary(record: RunRecord) -> dict:
+    run = dataclasses.asdict(record.run)
+    run.pop("log_path", None)
+    if record.error_line is not None:
+        run["error_line"] = record.error_line
+    return run

@@ -48,7 +48,7 @@ def _activation_name(fn: Any) -> str | None:
     return str(name)
 
 
-def _layer_activation(layer: Any) -> str | None:
+def layer_activation(layer: Any) -> str | None:
     cls = type(layer).__name__
     if cls == "Softmax":
         return "softmax"
@@ -63,11 +63,11 @@ def _layer_activation(layer: Any) -> str | None:
     return _activation_name(getattr(layer, "activation", None))
 
 
-def _flat_layers(model: Any) -> list[Any]:
+def flat_layers(model: Any) -> list[Any]:
     out: list[Any] = []
     for layer in getattr(model, "layers", []):
         if isinstance(layer, keras.Model) and getattr(layer, "layers", None):
-            out.extend(_flat_layers(layer))
+            out.extend(flat_layers(layer))
         elif type(layer).__name__ != "InputLayer":
             out.append(layer)
     return out
@@ -83,7 +83,7 @@ def _units(layer: Any) -> int | None:
 
 def describe_layers(model: Any) -> list[LayerInfo]:
     infos = []
-    for layer in _flat_layers(model):
+    for layer in flat_layers(model):
         init = getattr(layer, "kernel_initializer", None)
         try:
             params = int(layer.count_params()) if layer.built else 0
@@ -93,7 +93,7 @@ def describe_layers(model: Any) -> list[LayerInfo]:
             LayerInfo(
                 name=layer.name,
                 class_name=type(layer).__name__,
-                activation=_layer_activation(layer),
+                activation=layer_activation(layer),
                 units=_units(layer),
                 kernel_initializer=snake(type(init).__name__) if init is not None else None,
                 params=params,
@@ -117,11 +117,11 @@ def last_activation(model: Any, layers: list[LayerInfo]) -> str | None:
         layer = model.outputs[0]._keras_history.operation
         chain = [layer]
         # Walk back through shape-only layers (Flatten, Reshape, Dropout) to the activating one.
-        while chain[-1] is not None and _layer_activation(chain[-1]) is None:
+        while chain[-1] is not None and layer_activation(chain[-1]) is None:
             inbound = chain[-1]._inbound_nodes[0].input_tensors if chain[-1]._inbound_nodes else []
             chain.append(inbound[0]._keras_history.operation if inbound else None)
         if chain[-1] is not None:
-            return _layer_activation(chain[-1])
+            return layer_activation(chain[-1])
     except Exception:
         pass
     for info in reversed(layers):  # subclassed models: the last layer in attribute order
@@ -195,13 +195,13 @@ class Sample:
     rows: int
 
 
-def _to_numpy(value: Any) -> Any:
+def to_numpy(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, dict):
-        return {k: _to_numpy(v) for k, v in value.items()}
+        return {k: to_numpy(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)) and value and not np.isscalar(value[0]) and hasattr(value[0], "shape"):
-        return type(value)(_to_numpy(v) for v in value)
+        return type(value)(to_numpy(v) for v in value)
     if hasattr(value, "numpy") and callable(value.numpy):
         return value.numpy()
     if hasattr(value, "to_numpy"):  # pandas
@@ -209,7 +209,7 @@ def _to_numpy(value: Any) -> Any:
     return np.asarray(value)
 
 
-def _rows(value: Any) -> int | None:
+def n_rows(value: Any) -> int | None:
     if isinstance(value, dict):
         value = next(iter(value.values()), None)
     if isinstance(value, (list, tuple)) and value and hasattr(value[0], "shape"):
@@ -218,11 +218,11 @@ def _rows(value: Any) -> int | None:
     return int(shape[0]) if shape else None
 
 
-def _slice(value: Any, start: int, stop: int) -> Any:
+def slice_rows(value: Any, start: int, stop: int) -> Any:
     if isinstance(value, dict):
-        return {k: _slice(v, start, stop) for k, v in value.items()}
+        return {k: slice_rows(v, start, stop) for k, v in value.items()}
     if isinstance(value, (list, tuple)) and value and hasattr(value[0], "shape"):
-        return type(value)(_slice(v, start, stop) for v in value)
+        return type(value)(slice_rows(v, start, stop) for v in value)
     return value[start:stop]
 
 
@@ -260,29 +260,29 @@ def _unpack(element: Any) -> tuple[Any, Any]:
 def sample_from(x: Any, y: Any, kind: str, rows: int = SAMPLE_ROWS) -> Sample | None:
     """First `rows` examples of the training data, without consuming a one-shot iterator."""
     if kind in ("numpy", "tensor", "dict"):
-        xs, ys = _to_numpy(x), _to_numpy(y)
-        n = _rows(xs) or 0
+        xs, ys = to_numpy(x), to_numpy(y)
+        n = n_rows(xs) or 0
         take = min(n, rows)
-        return Sample(_slice(xs, 0, take), None if ys is None else _slice(ys, 0, take), take)
+        return Sample(slice_rows(xs, 0, take), None if ys is None else slice_rows(ys, 0, take), take)
     if kind == "tf.data":
         parts_x, parts_y, got = [], [], 0
         for element in x.take(64):
             bx, by = _unpack(element)
-            parts_x.append(_to_numpy(bx))
-            parts_y.append(_to_numpy(by))
-            got += _rows(parts_x[-1]) or 1
+            parts_x.append(to_numpy(bx))
+            parts_y.append(to_numpy(by))
+            got += n_rows(parts_x[-1]) or 1
             if got >= rows:
                 break
         if not parts_x:
             return None
         xs = _concat(parts_x)
         ys = None if parts_y[0] is None else _concat(parts_y)
-        take = min(_rows(xs) or 0, rows)
-        return Sample(_slice(xs, 0, take), None if ys is None else _slice(ys, 0, take), take)
+        take = min(n_rows(xs) or 0, rows)
+        return Sample(slice_rows(xs, 0, take), None if ys is None else slice_rows(ys, 0, take), take)
     if kind == "py_dataset":
         bx, by = _unpack(x[0])
-        xs, ys = _to_numpy(bx), _to_numpy(by)
-        return Sample(xs, ys, _rows(xs) or 0)
+        xs, ys = to_numpy(bx), to_numpy(by)
+        return Sample(xs, ys, n_rows(xs) or 0)
     return None  # generators: reading would consume the user's data
 
 

@@ -235,13 +235,13 @@ class ProbeSession:
 
         train_x, train_y, val_x, val_y = x, y, None, None
         if kind in ("numpy", "tensor", "dict"):
-            train_x, train_y = facts_mod._to_numpy(x), facts_mod._to_numpy(y)
-            rows = facts_mod._rows(train_x) or 0
+            train_x, train_y = facts_mod.to_numpy(x), facts_mod.to_numpy(y)
+            rows = facts_mod.n_rows(train_x) or 0
             if split > 0 and validation is None:
                 cut = int(math.floor(rows * (1.0 - split)))
-                val_x, val_y = facts_mod._slice(train_x, cut, rows), facts_mod._slice(train_y, cut, rows)
-                train_x, train_y = facts_mod._slice(train_x, 0, cut), facts_mod._slice(train_y, 0, cut)
-            facts.n_samples = facts_mod._rows(train_x)
+                val_x, val_y = facts_mod.slice_rows(train_x, cut, rows), facts_mod.slice_rows(train_y, cut, rows)
+                train_x, train_y = facts_mod.slice_rows(train_x, 0, cut), facts_mod.slice_rows(train_y, 0, cut)
+            facts.n_samples = facts_mod.n_rows(train_x)
             facts.x, facts.y = facts_mod.array_stats(train_x), facts_mod.array_stats(train_y)
         sample = facts_mod.sample_from(train_x, train_y, kind)
         if kind not in ("numpy", "tensor", "dict") and sample is not None:

@@ -38,8 +38,9 @@ class ActivationProbe:
         if facts_mod.model_kind(model) == "subclassed":
             return
         outputs, kinds = [], []
-        for layer in facts_mod._flat_layers(model):
-            act = facts_mod._layer_activation(layer)
+        # The output layer is left out: saturated outputs there are just confident predictions.
+        for layer in facts_mod.flat_layers(model)[:-1]:
+            act = facts_mod.layer_activation(layer)
             if act in _RELU_LIKE or act in _SATURATING:
                 try:
                     outputs.append(layer.output)
@@ -48,7 +49,8 @@ class ActivationProbe:
                     continue
         if outputs:
             try:
-                self.model = keras.Model(model.inputs, outputs)
+                inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
+                self.model = keras.Model(inputs, outputs)
                 self.kinds = kinds
             except Exception:
                 self.model = None
