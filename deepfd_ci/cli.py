@@ -13,6 +13,7 @@ from pathlib import Path
 
 from deepfd_ci import __version__
 from deepfd_ci.config import DEFAULT_CONFIG_PATH, ConfigError, load_config
+from deepfd_ci.github import commands as github_commands
 from deepfd_ci.pipeline import DiagnoseOptions, diagnose
 from deepfd_ci.report import render_text
 
@@ -105,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_diagnose(subparsers)
+    github_commands.register(subparsers)
     return parser
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from deepfd_ci.probe import facts as facts_mod
 from deepfd_ci.probe.tap import GradientSnapshot, GradientTap, LossTap, fixed_batch_gradients
@@ -29,47 +30,64 @@ def _float(value: Any) -> float | None:
         return None
 
 
-class ActivationProbe:
-    """Dead-ReLU and saturation fractions from a sub-model exposing each activating layer's output."""
+class SampleForward:
+    """One compiled forward pass on the fixed sample: the model's output and, for Sequential and
+    functional models, every hidden ReLU/sigmoid/tanh layer's output (dead units, saturation).
+
+    Compiled once (tf.function) because eager calls of a CNN cost more than the training steps
+    of a small epoch.
+    """
 
     def __init__(self, model: Any):
-        self.model = None
         self.kinds: list[str] = []
-        if facts_mod.model_kind(model) == "subclassed":
-            return
-        outputs, kinds = [], []
-        # The output layer is left out: saturated outputs there are just confident predictions.
-        for layer in facts_mod.flat_layers(model)[:-1]:
-            act = facts_mod.layer_activation(layer)
-            if act in _RELU_LIKE or act in _SATURATING:
+        target = model
+        if facts_mod.model_kind(model) != "subclassed":
+            outputs, kinds = [], []
+            # The output layer is left out: saturated outputs there are just confident predictions.
+            for layer in facts_mod.flat_layers(model)[:-1]:
+                act = facts_mod.layer_activation(layer)
+                if act in _RELU_LIKE or act in _SATURATING:
+                    try:
+                        outputs.append(layer.output)
+                        kinds.append(act)
+                    except Exception:
+                        continue
+            if outputs:
                 try:
-                    outputs.append(layer.output)
-                    kinds.append(act)
+                    inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
+                    model_outputs = model.outputs[0] if len(model.outputs) == 1 else model.outputs
+                    target = keras.Model(inputs, [model_outputs, *outputs])
+                    self.kinds = kinds
                 except Exception:
-                    continue
-        if outputs:
-            try:
-                inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
-                self.model = keras.Model(inputs, outputs)
-                self.kinds = kinds
-            except Exception:
-                self.model = None
+                    target, self.kinds = model, []
+        signature = None
+        if len(getattr(model, "inputs", None) or []) == 1:
+            spec = model.inputs[0]
+            # One trace serves the training and the validation sample, whatever their row counts.
+            signature = [tf.TensorSpec([None, *spec.shape[1:]], spec.dtype)]
+        self._call = tf.function(lambda x: target(x, training=False), input_signature=signature,
+                                 reduce_retracing=True)
 
-    def measure(self, x: Any) -> tuple[float | None, float | None]:
-        if self.model is None:
-            return None, None
-        values = self.model(x, training=False)
-        if not isinstance(values, (list, tuple)):
-            values = [values]
+    def __call__(self, x: Any) -> tuple[Any, list[np.ndarray]]:
+        """(model output, hidden activations)."""
+        result = self._call(x)
+        if not self.kinds:
+            return result, []
+        return result[0], [np.asarray(value) for value in result[1:]]
+
+    def activation_stats(self, values: list[np.ndarray]) -> tuple[float | None, float | None]:
+        """(fraction of ReLU units never positive on the sample, fraction of saturated outputs)."""
         dead, dead_total, sat, sat_total = 0, 0, 0, 0
         for kind, value in zip(self.kinds, values):
-            arr = np.asarray(value).reshape(len(value), -1)
+            arr = value.reshape(len(value), -1)
             if kind in _RELU_LIKE:
                 dead += int(np.sum(np.all(arr <= 0, axis=0)))
                 dead_total += arr.shape[1]
+            elif kind == "tanh":
+                sat += int(np.sum(np.abs(arr) >= _SATURATING[kind]))
+                sat_total += arr.size
             else:
-                sat += int(np.sum(np.abs(arr) >= _SATURATING[kind] if kind == "tanh" else
-                                  (arr >= _SATURATING[kind]) | (arr <= 1 - _SATURATING[kind])))
+                sat += int(np.sum((arr >= _SATURATING[kind]) | (arr <= 1 - _SATURATING[kind])))
                 sat_total += arr.size
         return (dead / dead_total if dead_total else None, sat / sat_total if sat_total else None)
 
@@ -124,16 +142,16 @@ class Monitor(keras.callbacks.Callback):
         self.sink = sink
         self.note = note
         self.weights = WeightWatch()
-        self.activations: ActivationProbe | None = None
+        self.forward: SampleForward | None = None
         self._epoch_started = time.monotonic()
         self.gradient_source: str | None = None
 
     # Keras hooks -------------------------------------------------------------------------
     def on_train_begin(self, logs: dict | None = None) -> None:
         try:
-            self.activations = ActivationProbe(self.model)
+            self.forward = SampleForward(self.model)
         except Exception as exc:
-            self.note(f"activation probe unavailable: {exc}")
+            self.note(f"sample forward pass unavailable: {exc}")
         self._check(epoch=0, logs=None)
 
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
@@ -182,9 +200,9 @@ class Monitor(keras.callbacks.Callback):
         self.weights.measure(self.model.trainable_weights, check)
 
     def _sample_eval(self, check: Check, logs: dict | None) -> None:
-        if self.sample is None or self.sample.rows == 0:
+        if self.sample is None or self.sample.rows == 0 or self.forward is None:
             return
-        y_pred = self.model(self.sample.x, training=False)
+        y_pred, hidden = self.forward(self.sample.x)
         pred = facts_mod.first_array(y_pred)
         if pred is not None and pred.size:
             check.pred_nonfinite = bool(not np.all(np.isfinite(pred)))
@@ -192,16 +210,25 @@ class Monitor(keras.callbacks.Callback):
             if finite.size:
                 check.pred_min, check.pred_max = float(finite.min()), float(finite.max())
             check.pred_const = _constant_prediction(pred, self.task, self.from_logits)
+        check.dead_relu_frac, check.saturated_frac = self.forward.activation_stats(hidden)
         if self.sample.y is not None:
             check.acc = facts_mod.score(self.sample.y, pred, self.task, self.from_logits)
             if logs is None:  # before training: the loss at initialisation, on the sample
                 loss = self.model.compute_loss(x=self.sample.x, y=self.sample.y, y_pred=y_pred)
                 check.loss = _float(keras.ops.convert_to_numpy(loss))
         if self.val_sample is not None and self.val_sample.y is not None and self.val_sample.rows:
-            val_pred = self.model(self.val_sample.x, training=False)
+            val_pred, _ = self.forward(self.val_sample.x)
             check.val_acc = facts_mod.score(self.val_sample.y, val_pred, self.task, self.from_logits)
-        if self.activations is not None:
-            check.dead_relu_frac, check.saturated_frac = self.activations.measure(self.sample.x)
+
+
+def _constant_prediction(pred: np.ndarray, task: str, from_logits: bool | None) -> bool:
+    """The model answers the same class (classification) or value (regression) for every sample."""
+    flat = pred.reshape(len(pred), -1)
+    if task in ("multiclass", "binary") and flat.shape[1] > 1:
+        return bool(len(np.unique(flat.argmax(axis=1))) == 1)
+    if task == "binary":
+        return bool(len(np.unique(flat[:, 0] > (0.0 if from_logits else 0.5))) == 1)
+    return bool(np.ptp(flat) < 1e-6 * (1 + np.abs(flat).max()))
 
 
 def fill_gradients(check: Check, snap: GradientSnapshot) -> None:
@@ -214,13 +241,3 @@ def fill_gradients(check: Check, snap: GradientSnapshot) -> None:
     check.grad_zero_frac_max = snap.zero_frac_max
     check.grad_abs_max = snap.abs_max
     check.grad_nonfinite_steps = snap.nonfinite_steps
-
-
-def _constant_prediction(pred: np.ndarray, task: str, from_logits: bool | None) -> bool:
-    """The model answers the same class (classification) or value (regression) for every sample."""
-    flat = pred.reshape(len(pred), -1)
-    if task in ("multiclass", "binary") and flat.shape[1] > 1:
-        return bool(len(np.unique(flat.argmax(axis=1))) == 1)
-    if task == "binary":
-        return bool(len(np.unique(flat[:, 0] > (0.0 if from_logits else 0.5))) == 1)
-    return bool(np.ptp(flat) < 1e-6 * (1 + np.abs(flat).max()))

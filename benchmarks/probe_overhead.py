@@ -1,0 +1,84 @@
+"""Instrumented vs plain `fit` for the same epochs, in one process, as a ratio (target <= 1.15).
+
+Usage: python benchmarks/probe_overhead.py [--repeats 5] [--epochs 5]
+Both sides build a fresh model of the same architecture and time only `fit` (tracing included),
+alternating plain/instrumented so machine noise hits both alike. Prints medians of wall time and
+of process CPU time (steadier on a shared machine: other processes do not inflate it) and ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+from sklearn.datasets import load_digits  # noqa: E402
+
+from deepfd_ci.probe.instrument import ProbeSession, ProbeStop  # noqa: E402
+
+
+def mlp() -> keras.Model:
+    return keras.Sequential([keras.Input((64,)), keras.layers.Dense(64, activation="relu"),
+                             keras.layers.Dense(32, activation="relu"), keras.layers.Dense(10, activation="softmax")])
+
+
+def cnn() -> keras.Model:
+    return keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Conv2D(16, 3, padding="same", activation="relu"),
+                             keras.layers.MaxPooling2D(), keras.layers.Conv2D(32, 3, padding="same", activation="relu"),
+                             keras.layers.Flatten(), keras.layers.Dense(64, activation="relu"),
+                             keras.layers.Dense(10, activation="softmax")])
+
+
+def timed_fit(build, x, y, epochs: int, instrumented: bool) -> tuple[float, float]:
+    model = build()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    session = None
+    if instrumented:
+        session = ProbeSession(path="bench", epochs=epochs, seed=0, deadline=time.monotonic() + 3600,
+                               started=time.monotonic(), phase=lambda _: None, checkpoint=lambda _: None)
+        session.install()
+    start, cpu = time.perf_counter(), time.process_time()
+    try:
+        model.fit(x, y, epochs=epochs, batch_size=32, validation_split=0.1, verbose=0)
+    except ProbeStop:
+        pass
+    finally:
+        elapsed = time.perf_counter() - start, time.process_time() - cpu
+        if session is not None:
+            session.uninstall()
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--epochs", type=int, default=5)
+    args = parser.parse_args()
+    tf.config.threading.set_intra_op_parallelism_threads(1)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+    digits = load_digits()
+    x_flat = (digits.data / 16.0).astype("float32")
+    x_img = x_flat.reshape(-1, 8, 8, 1)
+    y = digits.target
+    print(f"{args.repeats} alternating repeats, {args.epochs} epochs, medians")
+    print(f"{'model':6} {'plain s':>8} {'probed s':>9} {'ratio':>6} {'plain cpu':>10} {'probed cpu':>11} {'cpu ratio':>10}")
+    for name, build, x in (("MLP", mlp, x_flat), ("CNN", cnn, x_img)):
+        timed_fit(build, x, y, 1, False)  # warm up TF kernels once per architecture
+        plain, probed = [], []
+        for _ in range(args.repeats):
+            plain.append(timed_fit(build, x, y, args.epochs, False))
+            probed.append(timed_fit(build, x, y, args.epochs, True))
+        p, q = statistics.median(t for t, _ in plain), statistics.median(t for t, _ in probed)
+        pc, qc = statistics.median(c for _, c in plain), statistics.median(c for _, c in probed)
+        print(f"{name:6} {p:8.2f} {q:9.2f} {q / p:6.2f} {pc:10.2f} {qc:11.2f} {qc / pc:10.2f}")
+
+
+if __name__ == "__main__":
+    main()
