@@ -1,8 +1,8 @@
 """Entry point of the probe subprocess: run the user's script unmodified under instrumentation.
 
 Invoked as `python child.py CONFIG.json` (by path, so it works with any interpreter that has
-TensorFlow, even one without deepfd-ci installed). It writes the RunRecord JSON to the path the
-config names, and a phase file the parent reads to explain a timeout.
+TensorFlow, even one without deepfd-ci installed). It writes a list of RunRecord JSON objects (one
+per seed) to the path the config names, and a phase file the parent reads to explain a timeout.
 """
 
 from __future__ import annotations
@@ -49,11 +49,15 @@ def _describe(exc: BaseException) -> str:
 
 
 def main(config_path: str) -> int:
+    """Run the script once per seed in this one process (TensorFlow is imported once).
+
+    The result file holds a list with one record per finished run; a run's partial record (epochs
+    done so far) is checkpointed so a timeout still reports what was seen.
+    """
     config = json.loads(Path(config_path).read_text(encoding="utf-8"))
     script = os.path.realpath(config["script"])
     result_path = config["result"]
     phase_path = config["phase"]
-    started = time.monotonic()
 
     def phase(text: str) -> None:
         try:
@@ -66,28 +70,47 @@ def main(config_path: str) -> int:
     if _PACKAGE_PARENT not in sys.path:
         sys.path.append(_PACKAGE_PARENT)
     try:
-        from deepfd_ci.probe.instrument import ProbeSession, ProbeStop
+        import keras
+
+        from deepfd_ci.probe.instrument import ProbeSession
     except Exception as exc:  # TensorFlow missing or broken in the chosen interpreter
-        _write_json(result_path, {"path": config["script"], "status": "crashed",
-                                  "error": f"the probe could not start: {_describe(exc)}"})
+        _write_json(result_path, [{"path": config["script"], "status": "crashed",
+                                   "error": f"the probe could not start: {_describe(exc)}"}])
         return 0
 
-    session = ProbeSession(
-        path=config["script"],
-        epochs=int(config["epochs"]),
-        seed=int(config["seed"]),
-        deadline=started + float(config["train_seconds"]),
-        started=started,
-        phase=phase,
-        checkpoint=lambda record: _write_json(result_path + ".partial", record),
-    )
-    session.install()
+    records: list[dict] = []
+    argv, path, cwd = [script, *config.get("args", [])], list(sys.path), os.getcwd()
+    for index, seed in enumerate(config["seeds"]):
+        if index:
+            keras.backend.clear_session()  # same layer names and a fresh graph for every run
+        sys.argv, sys.path[:] = list(argv), [os.path.dirname(script), *path]
+        os.chdir(os.path.dirname(script))
+        started = time.monotonic()
+        session = ProbeSession(
+            path=config["script"],
+            epochs=int(config["epochs"]),
+            seed=int(seed),
+            deadline=started + float(config["train_seconds"]),
+            started=started,
+            phase=lambda text, i=index: phase(f"{text} (run {i + 1})" if len(config["seeds"]) > 1 else text),
+            checkpoint=lambda record: _write_json(result_path + ".partial", [*records, record]),
+        )
+        record = _run_once(session, script)
+        os.chdir(cwd)
+        records.append(record)
+        _write_json(result_path + ".partial", records)
+        if record["status"] != "ok":
+            break  # the same script fails the same way with another seed
+    _write_json(result_path, records)
+    return 0
 
-    sys.argv = [script, *config.get("args", [])]
-    sys.path.insert(0, os.path.dirname(script))
-    os.chdir(os.path.dirname(script))
+
+def _run_once(session: Any, script: str) -> dict:
+    from deepfd_ci.probe.instrument import ProbeStop
+
+    session.install()
     status, error, error_line, stopped_by = "ok", None, None, "script_end"
-    phase("running the script before training")
+    session.phase("running the script before training")
     try:
         runpy.run_path(script, run_name="__main__")
     except ProbeStop as stop:
@@ -105,18 +128,10 @@ def main(config_path: str) -> int:
             error += f" at {os.path.basename(script)}:{error_line}"
     finally:
         session.uninstall()
-
     sys.stdout.flush()
     sys.stderr.flush()
-    record = session.record(
-        status=status,
-        error=error,
-        error_line=error_line,
-        stopped_by=stopped_by,
-        seconds=time.monotonic() - started,
-    )
-    _write_json(result_path, record)
-    return 0
+    return session.record(status=status, error=error, error_line=error_line, stopped_by=stopped_by,
+                          seconds=time.monotonic() - session.started)
 
 
 if __name__ == "__main__":

@@ -73,26 +73,35 @@ def check_source(path: str) -> RunRecord | None:
 def run_probe(path: str, options: ProbeOptions | None = None) -> RunRecord:
     """Run one script under the probe. Never raises for anything the script does."""
     options = options or ProbeOptions()
+    return run_probe_seeds(path, options, [options.seed])[0]
+
+
+def run_probe_seeds(path: str, options: ProbeOptions, seeds: list[int]) -> list[RunRecord]:
+    """Run one script once per seed in a single child process (one TensorFlow import).
+
+    Returns one record per run, in seed order; a run that does not end `ok` is the last one (the
+    remaining seeds would fail the same way). `options.time_budget` applies to each run.
+    """
     invalid = check_source(path)
     if invalid is not None:
-        return invalid
+        return [invalid]
     log_dir = Path(options.log_dir) if options.log_dir else Path(tempfile.mkdtemp(prefix="deepfd-ci-"))
     log_dir.mkdir(parents=True, exist_ok=True)
-    stem = Path(path).stem
     work = Path(tempfile.mkdtemp(prefix="probe-", dir=log_dir))
-    log_path = log_dir / f"{stem}.{options.seed}.log"
+    log_path = log_dir / f"{Path(path).stem}.{seeds[0]}.log"
     result_path, phase_path, config_path = work / "result.json", work / "phase.txt", work / "config.json"
     train_seconds = max(1.0, options.time_budget - _GRACE_SECONDS - 0.1 * options.time_budget)
     config_path.write_text(json.dumps({
         "script": os.path.abspath(path),
         "args": list(options.script_args),
         "epochs": options.epochs,
-        "seed": options.seed,
+        "seeds": list(seeds),
         "train_seconds": train_seconds,
         "result": str(result_path),
         "phase": str(phase_path),
     }))
-    env = sandbox.child_env(os.environ, options.env, options.seed)
+    env = sandbox.child_env(os.environ, options.env, seeds[0])
+    budget = options.time_budget * len(seeds)
     started = time.monotonic()
     timed_out = False
     with open(log_path, "wb") as log:
@@ -107,33 +116,37 @@ def run_probe(path: str, options: ProbeOptions | None = None) -> RunRecord:
                 preexec_fn=sandbox.limits(options.memory_limit_mb),
             )
         except OSError as exc:
-            return RunRecord(path=path, status="crashed",
-                             error=f"cannot start the probe interpreter {options.python or sys.executable}: {exc.strerror}")
+            _cleanup(work)
+            return [RunRecord(path=path, status="crashed",
+                              error=f"cannot start the probe interpreter {options.python or sys.executable}: "
+                                    f"{exc.strerror}")]
         try:
-            returncode = proc.wait(timeout=options.time_budget)
+            returncode = proc.wait(timeout=budget)
         except subprocess.TimeoutExpired:
             timed_out = True
             _kill_group(proc)
             returncode = proc.wait()
     seconds = time.monotonic() - started
-    record = _read_record(result_path, path)
+    records = _read_records(result_path)
     phase = phase_path.read_text(encoding="utf-8") if phase_path.exists() else "starting"
     if timed_out:
-        partial = _read_record(Path(f"{result_path}.partial"), path)
-        record = partial or RunRecord(path=path, status="timeout")
-        record.status = "timeout"
-        record.error = f"stopped after the time budget of {options.time_budget:g} s while {phase}"
+        records = _read_records(Path(f"{result_path}.partial")) or [RunRecord(path=path, status="timeout")]
+        last = records[-1]
+        last.status = "timeout"
+        last.error = f"stopped after the time budget of {options.time_budget:g} s while {phase}"
         if phase.startswith("running the script before training"):
-            record.error += " (the script may loop forever, wait on input or load too much data)"
-    elif record is None:
-        record = RunRecord(path=path, status="crashed", error=_death_message(returncode, options, log_path))
-    record.path = path
-    record.run = record.run or RunInfo()
-    record.run.seconds = round(seconds, 3)
-    record.run.seed = options.seed
-    record.run.log_path = str(log_path)
+            last.error += " (the script may loop forever, wait on input or load too much data)"
+    elif not records:
+        records = [RunRecord(path=path, status="crashed", error=_death_message(returncode, options, log_path))]
+    for record in records:
+        record.path = path
+        record.run = record.run or RunInfo()
+        record.run.log_path = str(log_path)
+    if len(records) == 1:
+        records[0].run.seconds = round(seconds, 3)  # wall time of the whole probe, import included
+        records[0].run.seed = seeds[0]
     _cleanup(work)
-    return record
+    return records
 
 
 def run_probes(paths: list[str], options: list[ProbeOptions], jobs: int | None = None) -> list[RunRecord]:
@@ -150,14 +163,14 @@ def _kill_group(proc: subprocess.Popen) -> None:
         pass
 
 
-def _read_record(path: Path, script: str) -> RunRecord | None:
+def _read_records(path: Path) -> list[RunRecord]:
     if not path.exists():
-        return None
+        return []
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
-    return run_record_from_plain(data)
+        return []
+    return [run_record_from_plain(item) for item in data]
 
 
 def _death_message(returncode: int, options: ProbeOptions, log_path: Path) -> str:
