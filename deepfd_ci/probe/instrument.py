@@ -144,7 +144,8 @@ class ProbeSession:
             BaseOptimizer.apply = self._originals["apply"]
             tf.GradientTape.gradient = self._originals["gradient"]
         if self.mode == "custom_loop":
-            self._loop_check()  # the steps since the last slice
+            with tf.init_scope():
+                self._loop_check()  # the steps since the last slice
 
     @property
     def trained(self) -> bool:
@@ -162,7 +163,13 @@ class ProbeSession:
                 raise ProbeStop("time_budget")
             return  # still before training: the parent's hard budget decides
         if self.mode == "custom_loop":
-            self._loop_check()
+            # The signal may arrive while a tf.function is being traced: read the taps eagerly,
+            # and never let our own failure surface inside the user's code.
+            try:
+                with tf.init_scope():
+                    self._loop_check()
+            except Exception as exc:
+                self.notes.append(f"custom-loop check failed: {type(exc).__name__}: {exc}")
             if len(self.checks) > self.epochs:
                 raise ProbeStop("epoch_cap")
 

@@ -213,8 +213,11 @@ class Monitor(keras.callbacks.Callback):
         check.dead_relu_frac, check.saturated_frac = self.forward.activation_stats(hidden)
         if self.sample.y is not None:
             check.acc = facts_mod.score(self.sample.y, pred, self.task, self.from_logits)
-            if logs is None:  # before training: the loss at initialisation, on the sample
-                loss = self.model.compute_loss(x=self.sample.x, y=self.sample.y, y_pred=y_pred)
+            if logs is None:
+                # The loss at initialisation, on the sample. An eager call, like training's own
+                # graph, keeps the softmax logits, so the loss is not clipped where training's isn't.
+                eager_pred = self.model(self.sample.x, training=False)
+                loss = self.model.compute_loss(x=self.sample.x, y=self.sample.y, y_pred=eager_pred)
                 check.loss = _float(keras.ops.convert_to_numpy(loss))
         if self.val_sample is not None and self.val_sample.y is not None and self.val_sample.rows:
             val_pred, _ = self.forward(self.val_sample.x)

@@ -134,8 +134,8 @@ def run_probe_seeds(path: str, options: ProbeOptions, seeds: list[int]) -> list[
         last = records[-1]
         last.status = "timeout"
         last.error = f"stopped after the time budget of {options.time_budget:g} s while {phase}"
-        if phase.startswith("running the script before training"):
-            last.error += " (the script may loop forever, wait on input or load too much data)"
+        if not phase.startswith("training"):
+            last.error += " (before training started: the script may loop forever, wait on input or load too much data)"
     elif not records:
         records = [RunRecord(path=path, status="crashed", error=_death_message(returncode, options, log_path))]
     for record in records:

@@ -117,10 +117,10 @@ def test_memory_cap(records):
 
 
 def test_infinite_loop_times_out(tmp_path):
-    record = run_probe(str(SCRIPTS / "infinite_loop.py"), ProbeOptions(time_budget=6, log_dir=str(tmp_path)))
+    record = run_probe(str(SCRIPTS / "infinite_loop.py"), ProbeOptions(time_budget=10, log_dir=str(tmp_path)))
     assert record.status == "timeout"
-    assert "time budget of 6 s" in record.error and "before training" in record.error
-    assert record.run.seconds < 15
+    assert "time budget of 10 s" in record.error and "before training started" in record.error
+    assert record.run.seconds < 20
 
 
 def test_child_sees_no_secrets_and_no_runner_files(tmp_path, monkeypatch):
