@@ -13,8 +13,11 @@ from pathlib import Path
 
 from deepfd_ci import __version__
 from deepfd_ci.config import DEFAULT_CONFIG_PATH, ConfigError, load_config
+from deepfd_ci.corpus import commands as corpus_commands
+from deepfd_ci.diagnosis import commands as model_commands
 from deepfd_ci.github import commands as github_commands
-from deepfd_ci.pipeline import DiagnoseOptions, diagnose
+from deepfd_ci.diagnosis.model import ModelError
+from deepfd_ci.pipeline import DiagnoseOptions, diagnose, load_model
 from deepfd_ci.report import render_text
 
 
@@ -53,7 +56,11 @@ def _add_diagnose(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--python", metavar="INTERPRETER", help="run scripts with this Python (needs TensorFlow)")
     p.add_argument("--config", metavar="FILE",
                    help=f"deepfd-ci config (default: {DEFAULT_CONFIG_PATH} in the current folder, if present)")
+    p.add_argument("--verify-fixes", action="store_true",
+                   help="apply each suggested fix to a copy, probe it again and mark the fix verified "
+                        "when the fault clears and the metric improves (one more run per fault)")
     p.add_argument("--rules-only", action="store_true", help="use the explicit symptom rules, not the learned model")
+    p.add_argument("--model", metavar="FILE", help="a model file from `deepfd-ci model train` (default: the bundled one)")
     p.add_argument("--log-dir", metavar="DIR", help="keep the scripts' captured output here")
     p.set_defaults(handler=_run_diagnose)
 
@@ -72,6 +79,8 @@ def _run_diagnose(args: argparse.Namespace) -> int:
         "python": args.python,
         "log_dir": args.log_dir,
         "use_model": not args.rules_only,
+        "verify_fixes": args.verify_fixes,
+        "model_path": args.model,
     }
     if args.epochs is not None:
         changes["epochs"] = args.epochs
@@ -88,6 +97,11 @@ def _run_diagnose(args: argparse.Namespace) -> int:
         rel = os.path.relpath(path).replace(os.sep, "/")
         per = config.options_for(rel, base)
         overrides[path] = dataclasses.replace(per, ignore=sorted(config.ignored_types(rel)))
+    try:
+        load_model(base)  # fail fast, before any training, on an unusable model file
+    except ModelError as exc:
+        print(f"deepfd-ci: {exc}", file=sys.stderr)
+        return 2
     reports = diagnose(args.paths, base, overrides)
     if args.format == "json":
         data = [r.to_json() for r in reports]
@@ -107,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_diagnose(subparsers)
     github_commands.register(subparsers)
+    corpus_commands.register(subparsers)
+    model_commands.register(subparsers)
     return parser
 
 

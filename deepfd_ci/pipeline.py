@@ -13,10 +13,11 @@ from pathlib import Path
 
 from deepfd_ci import features
 from deepfd_ci.diagnosis import Diagnoser, diagnose_run
-from deepfd_ci.diagnosis.model import load_bundled
+from deepfd_ci.diagnosis.model import bundled_path, load, load_bundled
 from deepfd_ci.localization import localize, split_suppressed
 from deepfd_ci.probe import ProbeOptions, run_probes
 from deepfd_ci.records import RunRecord, ScriptReport
+from deepfd_ci.verification import verify_findings
 
 
 @dataclass
@@ -29,10 +30,12 @@ class DiagnoseOptions:
     python: str | None = None  # interpreter for the probe; None: the current one
     env: dict[str, str] = field(default_factory=dict)  # extra variables for the script
     memory_limit_mb: int = 6144
+    verify_fixes: bool = False  # re-probe each suggestion applied to a copy (issue: verified fixes)
     log_dir: str | None = None  # where the scripts' captured output goes; None: a temp folder
     ignore: list[str] = field(default_factory=list)  # fault types suppressed by configuration
     repo_root: str | None = None  # for constants imported from sibling modules
     use_model: bool = True  # False: explicit rules only
+    model_path: str | None = None  # None: the model bundled with the package
 
     def probe_options(self) -> ProbeOptions:
         return ProbeOptions(
@@ -60,8 +63,25 @@ def diagnose(
     options = options or DiagnoseOptions()
     per_script = [(overrides or {}).get(path, options) for path in paths]
     records = run_probes(paths, [o.probe_options() for o in per_script], jobs=options.jobs)
-    model = load_bundled() if options.use_model else None
-    return [report_for(record, opts, model) for record, opts in zip(records, per_script)]
+    model = load_model(options)
+    reports = [report_for(record, opts, model) for record, opts in zip(records, per_script)]
+    if options.verify_fixes:
+        verify_findings(
+            [(report, record, opts.probe_options()) for report, record, opts in zip(reports, records, per_script)
+             if report.faults],
+            model,
+            jobs=options.jobs,
+        )
+    return reports
+
+
+def load_model(options: DiagnoseOptions) -> Diagnoser | None:
+    """The learned model the options ask for (raises ModelError with a clear message), or None for rules."""
+    if not options.use_model:
+        return None
+    if options.model_path:
+        return load(options.model_path)
+    return load_bundled() if bundled_path().exists() else None  # TEMPORARY until the model lands
 
 
 def report_for(record: RunRecord, options: DiagnoseOptions, model: Diagnoser | None) -> ScriptReport:

@@ -167,6 +167,18 @@ class RunRecord:
     run: RunInfo = field(default_factory=RunInfo)
     nonfinite_fields: list[str] = field(default_factory=list)  # NaN/Inf replaced by null
 
+    def truncated(self, epochs: int) -> RunRecord:
+        """The record as a run capped at `epochs` would have produced it (runs are deterministic,
+        so the first epochs of a longer run are exactly a shorter run)."""
+        keep = [c for c in self.checks if c.epoch <= epochs]
+        kept = {f"checks[{i}]" for i in range(len(keep))}
+        return dataclasses.replace(
+            self,
+            checks=keep,
+            run=dataclasses.replace(self.run, epochs_run=sum(1 for c in keep if c.epoch > 0)),
+            nonfinite_fields=[f for f in self.nonfinite_fields if not f.startswith("checks[") or f.split(".")[0] in kept],
+        )
+
 
 # ---------------------------------------------------------------------------------------------
 # Diagnosis and localization output.

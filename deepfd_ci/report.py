@@ -19,7 +19,19 @@ def _finding(finding: Finding) -> list[str]:
         verified = " (verified)" if s.verified else ""
         lines.append(f"    suggestion for {span}{verified}:")
         lines += [f"      {text}" for text in s.replacement.splitlines()]
+        if s.verification and "before" in s.verification:
+            before, after = s.verification["before"], s.verification["after"]
+            lines.append(f"    re-run with the fix: {_numbers(before)} -> {_numbers(after)}"
+                         f" (fault {'cleared' if s.verification['fault_cleared'] else 'still diagnosed'})")
     return lines
+
+
+def _numbers(run: dict) -> str:
+    if run.get("status") != "ok":
+        return str(run.get("status"))
+    parts = [f"{name.removeprefix('final_')} {run[name]:.3g}" for name in ("final_loss", "final_acc", "final_val_acc")
+             if run.get(name) is not None]
+    return ", ".join(parts) or "no metrics"
 
 
 def render_text(reports: list[ScriptReport]) -> str:

@@ -1,10 +1,212 @@
-"""The bundled learned diagnosis model (see corpus/ and `deepfd-ci model train`)."""
+"""The learned diagnosis model: one calibrated binary classifier per fault type, with thresholds.
+
+Stored with skops (never pickle): the file is a plain dict of scikit-learn estimators and metadata,
+loaded with an explicit allow-list of types. A file whose feature schema differs from the probe's
+is refused, since its features would be read with the wrong meaning.
+"""
 
 from __future__ import annotations
 
-from deepfd_ci.diagnosis import Diagnoser
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.dummy import DummyClassifier
+from sklearn.isotonic import IsotonicRegression
+from sklearn.model_selection import GroupKFold
+
+from deepfd_ci import features
+from deepfd_ci.records import RunRecord
+
+MODEL_FORMAT = "deepfd-ci/model/v1"
+BUNDLED = "model.skops"
+MIN_THRESHOLD = 0.4  # below this a "fault" is less likely than not: stay silent
 
 
-def load_bundled() -> Diagnoser | None:
-    """The model shipped with the package, or None before one has been trained."""
-    return None
+class ModelError(RuntimeError):
+    """A model file that cannot be used (missing, unsafe, or built for another feature schema)."""
+
+
+@dataclass
+class FaultModel:
+    """scikit-learn-like: `fit(X, Y, groups)` on feature rows and 0/1 label columns, `predict_proba(X)`.
+
+    Per label: an estimator from `make_estimator` (a factory, so nothing is shared between
+    labels), an isotonic calibrator fitted on out-of-fold probabilities of an inner cross-validation
+    grouped like the outer one (no program on both sides), and a threshold chosen on the same
+    out-of-fold probabilities: the best F1 among thresholds that raise this label on at most
+    `max_false_alarm` of the healthy rows.
+    """
+
+    labels: list[str]
+    feature_names: list[str]
+    make_estimator: Callable[[], Any] | None = None
+    columns: list[int] | None = None  # subset of feature columns the estimators see
+    max_false_alarm: float = 0.01
+    inner_splits: int = 3
+    estimators: dict[str, Any] = field(default_factory=dict)
+    calibrators: dict[str, Any] = field(default_factory=dict)
+    threshold: dict[str, float] = field(default_factory=dict)
+    name: str = "deepfd-ci-default"
+    version: str = "0"
+    schema: str = features.SCHEMA_VERSION
+
+    # ------------------------------------------------------------------ estimator API
+    def fit(self, X: np.ndarray, Y: np.ndarray, groups: np.ndarray) -> FaultModel:
+        Xs = self._select(features.model_input(X))
+        healthy = Y.sum(axis=1) == 0
+        splits = list(GroupKFold(n_splits=min(self.inner_splits, len(set(groups)))).split(Xs, groups=groups))
+        self.estimators, self.calibrators, self.threshold = {}, {}, {}
+        for j, label in enumerate(self.labels):
+            y = Y[:, j].astype(int)
+            if y.min() == y.max():  # never (or always) seen: a constant answer, no calibration
+                self.estimators[label] = DummyClassifier(strategy="prior").fit(Xs, y)
+                self.threshold[label] = 1.0
+                continue
+            oof = np.zeros(len(y))
+            for train, test in splits:
+                if y[train].min() == y[train].max():
+                    oof[test] = float(y[train][0])
+                    continue
+                oof[test] = _positive_proba(self.make_estimator().fit(Xs[train], y[train]), Xs[test])
+            calibrator = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(oof, y)
+            calibrated = calibrator.predict(oof)
+            self.calibrators[label] = calibrator
+            self.threshold[label] = choose_threshold(calibrated, y, healthy, self.max_false_alarm)
+            self.estimators[label] = self.make_estimator().fit(Xs, y)
+        return self
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Calibrated probability of each label, shape (rows, labels)."""
+        Xs = self._select(features.model_input(X))
+        out = np.zeros((len(Xs), len(self.labels)))
+        for j, label in enumerate(self.labels):
+            raw = _positive_proba(self.estimators[label], Xs)
+            calibrator = self.calibrators.get(label)
+            out[:, j] = calibrator.predict(raw) if calibrator is not None else raw
+        return out
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return (self.predict_proba(X) >= self._cut()).astype(int)
+
+    def _cut(self) -> np.ndarray:
+        return np.array([self.threshold.get(label, 1.0) for label in self.labels])
+
+    def _select(self, X: np.ndarray) -> np.ndarray:
+        return X if self.columns is None else X[:, self.columns]
+
+    # ------------------------------------------------------------------ Diagnoser protocol
+    def predict_proba_record(self, record: RunRecord) -> dict[str, float]:
+        row = features.vector(record)[None, :]
+        return dict(zip(self.labels, self.predict_proba(row)[0].round(4).tolist()))
+
+    def thresholds(self) -> dict[str, float]:
+        return dict(self.threshold)
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | Path, card: dict[str, Any] | None = None) -> None:
+        import skops.io as sio
+
+        payload = {
+            "format": MODEL_FORMAT,
+            "name": self.name,
+            "version": self.version,
+            "schema": self.schema,
+            "labels": list(self.labels),
+            "feature_names": list(self.feature_names),
+            "columns": None if self.columns is None else [int(c) for c in self.columns],
+            "threshold": {k: float(v) for k, v in self.threshold.items()},
+            "estimators": self.estimators,
+            "calibrators": self.calibrators,
+            "card": card or {},
+        }
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        sio.dump(payload, path)
+
+
+def choose_threshold(proba: np.ndarray, y: np.ndarray, healthy: np.ndarray, max_false_alarm: float) -> float:
+    """Best-F1 threshold (>= MIN_THRESHOLD) that fires on at most `max_false_alarm` of healthy rows."""
+    best, best_f1 = 1.0, -1.0
+    for t in np.unique(np.concatenate([proba, np.linspace(MIN_THRESHOLD, 1.0, 61)])):
+        if t < MIN_THRESHOLD:
+            continue
+        fired = proba >= t
+        if healthy.any() and fired[healthy].mean() > max_false_alarm:
+            continue
+        tp = int(np.sum(fired & (y == 1)))
+        precision = tp / max(1, int(fired.sum()))
+        recall = tp / max(1, int(y.sum()))
+        f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
+        if f1 > best_f1 + 1e-9:
+            best, best_f1 = float(t), f1
+    return best
+
+
+def load(path: str | Path) -> FaultModel:
+    """Load a model file, allowing only scikit-learn/numpy types (no arbitrary code)."""
+    payload = _load_payload(Path(path))
+    if payload["schema"] != features.SCHEMA_VERSION:
+        raise ModelError(
+            f"{path} was trained on feature schema {payload['schema']} but this probe produces "
+            f"{features.SCHEMA_VERSION}; retrain it with `deepfd-ci model train`"
+        )
+    if list(payload["feature_names"]) != list(features.FEATURE_NAMES):
+        raise ModelError(f"{path} lists other feature names than schema {features.SCHEMA_VERSION}")
+    return FaultModel(
+        labels=list(payload["labels"]),
+        feature_names=list(payload["feature_names"]),
+        columns=payload["columns"],
+        estimators=dict(payload["estimators"]),
+        calibrators=dict(payload["calibrators"]),
+        threshold=dict(payload["threshold"]),
+        name=payload["name"],
+        version=payload["version"],
+        schema=payload["schema"],
+    )
+
+
+def card_of(path: str | Path) -> dict[str, Any]:
+    """The model card stored in a model file (metrics, data, comparison)."""
+    return dict(_load_payload(Path(path))["card"])
+
+
+def _load_payload(path: Path) -> dict[str, Any]:
+    import skops.io as sio
+
+    if not path.is_file():
+        raise ModelError(f"model file not found: {path}")
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except Exception as exc:  # not a skops file at all
+        raise ModelError(f"{path} is not a deepfd-ci model file: {exc}") from exc
+    unsafe = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES)]
+    if unsafe:
+        raise ModelError(f"{path} contains types deepfd-ci does not load: {', '.join(sorted(unsafe))}")
+    try:
+        payload = sio.load(path, trusted=untrusted)
+    except Exception as exc:
+        raise ModelError(f"{path} cannot be loaded: {exc}") from exc
+    if not isinstance(payload, dict) or payload.get("format") != MODEL_FORMAT:
+        raise ModelError(f"{path} is not a {MODEL_FORMAT} file")
+    return payload
+
+
+def bundled_path() -> Path:
+    return Path(str(resources.files("deepfd_ci") / "artifacts" / BUNDLED))
+
+
+def load_bundled() -> FaultModel:
+    """The model shipped in the package (deepfd_ci/artifacts/model.skops)."""
+    return load(bundled_path())
+
+
+_TRUSTED_PREFIXES = ("sklearn.", "numpy.", "builtins.", "scipy.")
+
+
+def _positive_proba(estimator: Any, X: np.ndarray) -> np.ndarray:
+    proba = estimator.predict_proba(X)
+    classes = list(getattr(estimator, "classes_", [0, 1]))
+    return proba[:, classes.index(1)] if 1 in classes else np.zeros(len(X))

@@ -162,7 +162,12 @@ def extract(record: RunRecord) -> dict[str, float]:
     return ordered
 
 
-def vector(record: RunRecord) -> np.ndarray:
-    """The features as a float array; +/-inf (a blown-up loss) is clipped to a large finite value."""
-    values = np.array(list(extract(record).values()), dtype=np.float64)
+def model_input(values: np.ndarray) -> np.ndarray:
+    """Feature values as classifiers take them: +/-inf (a blown-up loss) becomes a large finite
+    value; NaN stays NaN ('not measured', which the tree models handle natively)."""
+    values = np.asarray(values, dtype=np.float64)
     return np.where(np.isinf(values), np.sign(values) * 1e6, values)
+
+
+def vector(record: RunRecord) -> np.ndarray:
+    return model_input(np.array(list(extract(record).values()), dtype=np.float64))

@@ -85,7 +85,7 @@ def run_probe_seeds(path: str, options: ProbeOptions, seeds: list[int]) -> list[
     invalid = check_source(path)
     if invalid is not None:
         return [invalid]
-    log_dir = Path(options.log_dir) if options.log_dir else Path(tempfile.mkdtemp(prefix="deepfd-ci-"))
+    log_dir = Path(options.log_dir).resolve() if options.log_dir else Path(tempfile.mkdtemp(prefix="deepfd-ci-"))
     log_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="probe-", dir=log_dir))
     log_path = log_dir / f"{Path(path).stem}.{seeds[0]}.log"

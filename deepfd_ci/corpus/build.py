@@ -1,0 +1,371 @@
+"""`deepfd-ci corpus build`: seed programs -> mutants -> K probe runs each -> kill-tested dataset.
+
+1. Every seed in the seeds folder gets N mutants (deterministic), written with a manifest.
+2. Every original and every mutant runs K times under the diagnosis probe (seeds 0..K-1, the probe's
+   default epochs and time budget), `jobs` at a time. Each finished run is appended to a JSON Lines
+   store keyed by (program id, source hash, run seed, probe budget), so an interrupted build resumes
+   where it stopped and an edited program is re-run.
+3. Each mutant is labelled by the DeepCrime kill test against its seed's runs: killed mutants keep
+   their fault labels, unkilled ones become healthy; mutants whose runs crash, time out or never
+   train are dropped (counted), as are seeds whose original does not run cleanly.
+4. One dataset row per run: features, labels, provenance (seed program, mutant, changed lines).
+
+The probe runs each script in its own subprocess, so a thread pool is enough to use several cores.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from deepfd_ci import features
+from deepfd_ci.corpus.dataset import DatasetRow, write_dataset
+from deepfd_ci.corpus.kill import ALPHA, MIN_EFFECT, KillResult, kill_test
+from deepfd_ci.corpus.mutation import (
+    Mutant,
+    MutationError,
+    generate_mutants,
+    write_mutants,
+)
+from deepfd_ci.corpus.mutation.generate import MANIFEST
+from deepfd_ci.corpus.store import RunKey, end_torn_line, export_store, load_store
+from deepfd_ci.probe import ProbeOptions, run_probe_seeds
+from deepfd_ci.records import RunRecord, run_record_from_plain, to_plain
+
+# (script, options, run seeds) -> one record per seed; all seeds of a program share one process.
+ProbeFn = Callable[[str, ProbeOptions, list[int]], list[RunRecord]]
+ARTIFACTS = Path("deepfd_ci/artifacts")
+
+
+@dataclass
+class BuildOptions:
+    seeds_dir: Path = Path("corpus/seeds")
+    out: Path = ARTIFACTS / "dataset" / "runs.csv.gz"
+    mutants_dir: Path = ARTIFACTS / "mutants"
+    store: Path = Path("corpus/build/runs.jsonl")  # working store (resumable); exported next to `out`
+    runs: int = 5
+    mutants_per_seed: int = 12
+    jobs: int = 2
+    limit: int | None = None  # only the first N seeds (sorted by name)
+    only: list[str] = field(default_factory=list)  # only these seed ids
+    random_seed: int = 0  # of the mutant generator
+    epochs: int = ProbeOptions.epochs  # the diagnosis budget: labels and features use these epochs
+    record_epochs: int = 10  # runs are recorded this long, so other budgets can be studied by truncation
+    time_budget: float = ProbeOptions.time_budget
+    show_progress: bool = True
+
+
+@dataclass(frozen=True)
+class CorpusProgram:
+    id: str
+    seed_program: str
+    path: Path
+    sha: str
+    mutant: Mutant | None = None
+
+
+@dataclass
+class BuildSummary:
+    seeds: int = 0
+    mutants: int = 0
+    runs_total: int = 0
+    runs_reused: int = 0
+    runs_executed: int = 0
+    probe_seconds: float = 0.0  # summed over executed runs
+    wall_seconds: float = 0.0
+    killed: int = 0
+    unkilled: int = 0
+    dropped: Counter = field(default_factory=Counter)  # reason -> mutants
+    seeds_skipped: dict[str, str] = field(default_factory=dict)  # seed id -> why
+    rows: int = 0
+    label_counts: Counter = field(default_factory=Counter)  # over killed mutants
+
+    def lines(self) -> list[str]:
+        out = [
+            f"seeds: {self.seeds} ({len(self.seeds_skipped)} skipped), mutants: {self.mutants}",
+            f"runs: {self.runs_total} ({self.runs_reused} reused from the store, {self.runs_executed} executed, "
+            f"{self.probe_seconds:.0f} probe-seconds, {self.wall_seconds:.0f} s wall)",
+            f"mutants killed: {self.killed}, not killed (relabelled healthy): {self.unkilled}, "
+            f"dropped: {sum(self.dropped.values())} {dict(self.dropped) if self.dropped else ''}".rstrip(),
+            f"labels of killed mutants: {dict(sorted(self.label_counts.items()))}",
+            f"dataset rows: {self.rows}",
+        ]
+        out += [f"skipped seed {seed}: {why}" for seed, why in self.seeds_skipped.items()]
+        return out
+
+
+def source_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def collect_programs(options: BuildOptions, summary: BuildSummary) -> dict[str, list[CorpusProgram]]:
+    """Seed id -> [original, mutants...]; writes the mutants and their manifest."""
+    seeds = sorted(options.seeds_dir.glob("*.py"))
+    if options.only:
+        wanted = set(options.only)
+        unknown = wanted - {p.stem for p in seeds}
+        if unknown:
+            raise ValueError(f"no seed named {', '.join(sorted(unknown))} in {options.seeds_dir}")
+        seeds = [p for p in seeds if p.stem in wanted]
+    if options.limit is not None:
+        seeds = seeds[: options.limit]
+    if not seeds:
+        raise ValueError(f"no seed scripts (*.py) in {options.seeds_dir}")
+    programs: dict[str, list[CorpusProgram]] = {}
+    all_mutants: list[Mutant] = []
+    for path in seeds:
+        source = path.read_text(encoding="utf-8")
+        try:
+            mutants = generate_mutants(path, options.random_seed, options.mutants_per_seed)
+        except MutationError as exc:
+            summary.seeds_skipped[path.stem] = str(exc)
+            continue
+        all_mutants += mutants
+        programs[path.stem] = [CorpusProgram(path.stem, path.stem, path, source_hash(source))] + [
+            CorpusProgram(m.id, path.stem, options.mutants_dir / f"{m.id}.py", source_hash(m.source), m)
+            for m in mutants
+        ]
+    _clear_old_mutants(options.mutants_dir)
+    write_mutants(all_mutants, options.mutants_dir)
+    summary.seeds = len(seeds)
+    summary.mutants = len(all_mutants)
+    return programs
+
+
+def _clear_old_mutants(folder: Path) -> None:
+    """Remove the files a previous manifest listed, so the folder holds exactly this build's mutants."""
+    manifest = folder / MANIFEST
+    if not manifest.exists():
+        return
+    for entry in json.loads(manifest.read_text(encoding="utf-8")).get("mutants", []):
+        (folder / entry["file"]).unlink(missing_ok=True)
+
+
+# -- the run store --------------------------------------------------------------------------------
+
+
+
+def _budget_tag(options: BuildOptions) -> str:
+    return f"epochs={options.record_epochs},budget={options.time_budget:g}"
+
+
+def _append(handle: TextIO, key: RunKey, record: RunRecord) -> dict[str, Any]:
+    entry = {"program_id": key[0], "sha": key[1], "run_seed": key[2], "budget": key[3], "record": to_plain(record)}
+    handle.write(json.dumps(entry, allow_nan=False) + "\n")
+    handle.flush()
+    return entry
+
+
+def execute_runs(
+    programs: list[CorpusProgram], options: BuildOptions, probe: ProbeFn, summary: BuildSummary
+) -> dict[RunKey, dict[str, Any]]:
+    """Run every (program, seed) not already in the store; returns the store with them added.
+
+    A program's missing seeds run in one probe process (TensorFlow is imported once per program).
+    """
+    store = load_store(options.store, records_path(options.out))
+    tag = _budget_tag(options)
+    todo: list[tuple[CorpusProgram, list[int]]] = []
+    for program in programs:
+        missing = [s for s in range(options.runs) if (program.id, program.sha, s, tag) not in store]
+        if missing:
+            todo.append((program, missing))
+    summary.runs_total = len(programs) * options.runs
+    summary.runs_reused = summary.runs_total - sum(len(seeds) for _, seeds in todo)
+    if not todo:
+        return store
+    options.store.parent.mkdir(parents=True, exist_ok=True)
+    end_torn_line(options.store)
+    log_dir = options.store.parent / "logs"
+    console = Console(file=sys.stderr)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+    )
+    with (
+        open(options.store, "a", encoding="utf-8") as handle,
+        Progress(*columns, console=console, disable=not options.show_progress) as progress,
+        ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool,
+    ):
+        task = progress.add_task("probe runs", total=sum(len(seeds) for _, seeds in todo))
+        futures: dict[Future, tuple[CorpusProgram, list[int]]] = {}
+        for program, seeds in todo:
+            probe_options = ProbeOptions(epochs=options.record_epochs, time_budget=options.time_budget,
+                                         seed=seeds[0], log_dir=str(log_dir))
+            futures[pool.submit(_safe_probe, probe, str(program.path), probe_options, seeds)] = (program, seeds)
+        for future in as_completed(futures):
+            program, seeds = futures[future]
+            records = future.result()
+            for seed, record in zip(seeds, records):
+                store[(program.id, program.sha, seed, tag)] = _append(handle, (program.id, program.sha, seed, tag), record)
+                summary.runs_executed += 1
+                summary.probe_seconds += record.run.seconds if record.run else 0.0
+            progress.advance(task, len(seeds))
+    return store
+
+
+def _safe_probe(probe: ProbeFn, path: str, options: ProbeOptions, seeds: list[int]) -> list[RunRecord]:
+    """One record per seed. A failure of the probe itself becomes a crashed run, so hours of
+    finished runs are not lost; seeds skipped after a failed run repeat that failure."""
+    try:
+        records = probe(path, options, seeds)
+    except Exception as exc:  # noqa: BLE001 - recorded, counted, and shown in the summary
+        records = [RunRecord(path=path, status="crashed", error=f"probe failed: {type(exc).__name__}: {exc}")]
+    while len(records) < len(seeds):
+        records.append(dataclasses.replace(records[-1]))
+    return records
+
+
+# -- labelling ------------------------------------------------------------------------------------
+
+
+def final_score(record: RunRecord, field_name: str) -> float | None:
+    """The score after the last epoch ('higher is better': accuracy or R^2 clipped to [0, 1])."""
+    if not record.checks:
+        return None
+    return getattr(record.checks[-1], field_name)
+
+
+def label_programs(
+    programs: dict[str, list[CorpusProgram]],
+    store: dict[RunKey, dict[str, Any]],
+    options: BuildOptions,
+    summary: BuildSummary,
+) -> list[DatasetRow]:
+    tag = _budget_tag(options)
+    seeds = range(options.runs)
+    rows: list[DatasetRow] = []
+    for seed_id, family in programs.items():
+        # Recorded longer than the diagnosis budget; a truncated run is exactly a shorter run.
+        records = {p.id: [run_record_from_plain(store[(p.id, p.sha, s, tag)]["record"]).truncated(options.epochs)
+                          for s in seeds] for p in family}
+        original = family[0]
+        base = records[original.id]
+        bad = [r for r in base if r.status != "ok"]
+        if bad:
+            summary.seeds_skipped[seed_id] = f"original run {bad[0].status}: {bad[0].error}"
+            summary.dropped["seed skipped"] += len(family) - 1
+            continue
+        score_field = "val_acc" if all(final_score(r, "val_acc") is not None for r in base) else "acc"
+        base_scores = [final_score(r, score_field) for r in base]
+        if any(s is None for s in base_scores):
+            summary.seeds_skipped[seed_id] = "the probe reports no score for the original"
+            summary.dropped["seed skipped"] += len(family) - 1
+            continue
+        rows += [_row(original, r, s, base_scores[i], None) for i, (s, r) in enumerate(zip(seeds, base))]
+        for program in family[1:]:
+            runs = records[program.id]
+            failed = [r for r in runs if r.status != "ok"]
+            if failed:
+                summary.dropped[failed[0].status] += 1
+                continue
+            scores = [final_score(r, score_field) for r in runs]
+            if any(s is None for s in scores):
+                summary.dropped["no score"] += 1
+                continue
+            verdict = kill_test(base_scores, scores)
+            if verdict.killed:
+                summary.killed += 1
+                summary.label_counts.update(program.mutant.labels)
+            else:
+                summary.unkilled += 1
+            rows += [_row(program, r, s, scores[i], verdict) for i, (s, r) in enumerate(zip(seeds, runs))]
+    summary.rows = len(rows)
+    return rows
+
+
+def _row(program: CorpusProgram, record: RunRecord, seed: int, score: float, verdict: KillResult | None) -> DatasetRow:
+    mutant = program.mutant
+    return DatasetRow(
+        program_id=program.id,
+        seed_program=program.seed_program,
+        mutant_id=mutant.id if mutant else "",
+        kind="mutant" if mutant else "original",
+        run_seed=seed,
+        operators=list(mutant.operators) if mutant else [],
+        changed_lines=list(mutant.changed_lines) if mutant else [],
+        killed=verdict.killed if verdict else None,
+        p_value=verdict.p_value if verdict else None,
+        effect_size=verdict.effect_size if verdict else None,
+        score=score,
+        labels=list(mutant.labels) if (mutant and verdict and verdict.killed) else [],
+        features=features.extract(record),
+    )
+
+
+def build(options: BuildOptions, probe: ProbeFn = run_probe_seeds) -> BuildSummary:
+    """The whole build; raises ValueError for unusable options (no seeds, unknown seed ids)."""
+    if options.runs < 2:
+        raise ValueError("the kill test needs at least 2 runs per program (--runs)")
+    started = time.monotonic()
+    summary = BuildSummary()
+    programs = collect_programs(options, summary)
+    flat = [p for family in programs.values() for p in family]
+    store = execute_runs(flat, options, probe, summary)
+    rows = label_programs(programs, store, options, summary)
+    summary.wall_seconds = time.monotonic() - started
+    write_dataset(
+        options.out,
+        rows,
+        list(features.FEATURE_NAMES),
+        features.SCHEMA_VERSION,
+        {
+            "runs_per_program": options.runs,
+            "mutants_per_seed": options.mutants_per_seed,
+            "mutation_random_seed": options.random_seed,
+            "probe": {
+                "epochs": options.epochs,
+                "recorded_epochs": options.record_epochs,
+                "time_budget": options.time_budget,
+                "run_seeds": list(range(options.runs)),
+            },
+            "kill_test": {
+                "test": "Welch two-sample t-test",
+                "alpha": ALPHA,
+                "min_cohens_d": MIN_EFFECT,
+                "score": "final val_acc of the probe when the original has one, else final acc",
+            },
+            "seeds": summary.seeds,
+            "seeds_skipped": summary.seeds_skipped,
+            "mutants": summary.mutants,
+            "mutants_killed": summary.killed,
+            "mutants_unkilled": summary.unkilled,
+            "mutants_dropped": dict(summary.dropped),
+            "killed_label_counts": dict(sorted(summary.label_counts.items())),
+            "probe_seconds_executed": round(summary.probe_seconds, 1),
+        },
+    )
+    export_store(options.store, records_path(options.out), {k for p in flat for k in _keys(p, options)})
+    return summary
+
+
+def records_path(dataset: Path) -> Path:
+    """The raw probe records committed next to the dataset (features can be recomputed from them)."""
+    return dataset.with_name("records.jsonl.gz")
+
+
+def _keys(program: CorpusProgram, options: BuildOptions) -> list[RunKey]:
+    return [(program.id, program.sha, s, _budget_tag(options)) for s in range(options.runs)]

@@ -1,0 +1,176 @@
+"""The training dataset of the diagnosis model: one row per probe run, as a gzipped CSV.
+
+Columns: run metadata (program, seed program, mutant, run seed, operators, changed lines, kill
+test numbers), one 0/1 column per fault type (`label_<type>`), then the features in
+`FEATURE_NAMES` order (NaN written as an empty cell). A sidecar `<file>.meta.json` records the
+feature schema version and how the file was built; `read_dataset` refuses a file whose columns do
+not match that schema, so a reader never silently shifts feature names (DeepFD's CSV did).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from deepfd_ci.records import FAULT_TYPES
+
+META_COLUMNS = (
+    "program_id",
+    "seed_program",
+    "mutant_id",
+    "kind",
+    "run_seed",
+    "operators",
+    "changed_lines",
+    "killed",
+    "p_value",
+    "effect_size",
+    "score",
+)
+LABEL_COLUMNS = tuple(f"label_{t}" for t in FAULT_TYPES)
+DATASET_SCHEMA = "deepfd-ci/dataset/v1"
+
+
+@dataclass
+class DatasetRow:
+    program_id: str
+    seed_program: str
+    mutant_id: str  # "" for an original seed program
+    kind: str  # "original" | "mutant"
+    run_seed: int
+    operators: list[str]
+    changed_lines: list[int]
+    killed: bool | None  # None for originals
+    p_value: float | None
+    effect_size: float | None
+    score: float | None
+    labels: list[str]  # fault types after the kill test (empty: healthy)
+    features: dict[str, float] = field(repr=False, default_factory=dict)
+
+
+@dataclass
+class Dataset:
+    rows: list[DatasetRow]
+    feature_names: list[str]
+    features_schema: str
+    X: np.ndarray  # (rows, features), NaN where not measured
+    Y: np.ndarray  # (rows, len(FAULT_TYPES)) of 0/1
+    meta: dict[str, Any]
+
+    @property
+    def groups(self) -> np.ndarray:
+        """The seed program of each row: cross-validation must never split one across folds."""
+        return np.array([r.seed_program for r in self.rows])
+
+
+def meta_path(path: str | Path) -> Path:
+    return Path(f"{path}.meta.json")
+
+
+def write_dataset(
+    path: str | Path, rows: list[DatasetRow], feature_names: list[str], features_schema: str, meta: dict[str, Any]
+) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*META_COLUMNS, *LABEL_COLUMNS, *feature_names])
+    for row in rows:
+        writer.writerow(
+            [
+                row.program_id,
+                row.seed_program,
+                row.mutant_id,
+                row.kind,
+                row.run_seed,
+                "+".join(row.operators),
+                ";".join(map(str, row.changed_lines)),
+                "" if row.killed is None else int(row.killed),
+                _number(row.p_value),
+                _number(row.effect_size),
+                _number(row.score),
+                *(int(t in row.labels) for t in FAULT_TYPES),
+                *(_number(row.features.get(name)) for name in feature_names),
+            ]
+        )
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # mtime=0 and no file name in the header: the same rows give the same bytes (clean git diffs).
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+        gz.write(buffer.getvalue().encode("utf-8"))
+    meta_path(path).write_text(
+        json.dumps(
+            {
+                "schema": DATASET_SCHEMA,
+                "features_schema": features_schema,
+                "n_features": len(feature_names),
+                "rows": len(rows),
+                **meta,
+            },
+            indent=2,
+            allow_nan=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+
+
+def read_dataset(path: str | Path) -> Dataset:
+    meta = json.loads(meta_path(path).read_text(encoding="utf-8"))
+    if meta.get("schema") != DATASET_SCHEMA:
+        raise ValueError(f"{meta_path(path)} is not a {DATASET_SCHEMA} description")
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        fixed = len(META_COLUMNS) + len(LABEL_COLUMNS)
+        if tuple(header[:fixed]) != META_COLUMNS + LABEL_COLUMNS or len(header) - fixed != meta["n_features"]:
+            raise ValueError(f"{path}: columns do not match {DATASET_SCHEMA} with {meta['n_features']} features")
+        names = header[fixed:]
+        rows, xs, ys = [], [], []
+        for record in reader:
+            if len(record) != len(header):
+                raise ValueError(f"{path}: line {reader.line_num} has {len(record)} cells, expected {len(header)}")
+            values = [_parse(v) for v in record[fixed:]]
+            labels = [t for t, v in zip(FAULT_TYPES, record[len(META_COLUMNS) : fixed]) if v == "1"]
+            rows.append(
+                DatasetRow(
+                    program_id=record[0],
+                    seed_program=record[1],
+                    mutant_id=record[2],
+                    kind=record[3],
+                    run_seed=int(record[4]),
+                    operators=[o for o in record[5].split("+") if o],
+                    changed_lines=[int(x) for x in record[6].split(";") if x],
+                    killed=None if record[7] == "" else record[7] == "1",
+                    p_value=_parse_optional(record[8]),
+                    effect_size=_parse_optional(record[9]),
+                    score=_parse_optional(record[10]),
+                    labels=labels,
+                    features=dict(zip(names, values)),
+                )
+            )
+            xs.append(values)
+            ys.append([int(v) for v in record[len(META_COLUMNS) : fixed]])
+    X = np.array(xs, dtype=np.float64).reshape(len(rows), len(names))
+    Y = np.array(ys, dtype=np.int64).reshape(len(rows), len(FAULT_TYPES))
+    return Dataset(rows, names, meta["features_schema"], X, Y, meta)
+
+
+def _number(value: float | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return repr(float(value))
+
+
+def _parse(text: str) -> float:
+    return float(text) if text else math.nan
+
+
+def _parse_optional(text: str) -> float | None:
+    return float(text) if text else None

@@ -1,0 +1,241 @@
+"""`deepfd-ci model train` and `deepfd-ci model evaluate`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from deepfd_ci import features
+from deepfd_ci.corpus.dataset import Dataset, read_dataset
+from deepfd_ci.corpus.store import features_at_epochs
+from deepfd_ci.diagnosis import training
+from deepfd_ci.diagnosis.model import ModelError, bundled_path, card_of
+from deepfd_ci.records import FAULT_TYPES
+
+DEFAULT_DATASET = Path("deepfd_ci/artifacts/dataset/runs.csv.gz")
+DEFAULT_STORE = Path("deepfd_ci/artifacts/dataset/runs.jsonl.gz")
+DEFAULT_CARD = Path("deepfd_ci/artifacts/MODEL_CARD.md")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("model", help="train or evaluate the diagnosis model")
+    sub = parser.add_subparsers(dest="model_command", required=True, metavar="ACTION")
+
+    train = sub.add_parser("train", help="compare classifiers by grouped cross-validation and train the winner",
+                           description="Reproduces the bundled model from the committed dataset.")
+    train.add_argument("--dataset", type=Path, default=DEFAULT_DATASET)
+    train.add_argument("--store", type=Path, default=DEFAULT_STORE,
+                       help="raw probe records (for the epochs-observed study); skipped if missing")
+    train.add_argument("--out", type=Path, default=bundled_path())
+    train.add_argument("--card", type=Path, default=DEFAULT_CARD)
+    train.add_argument("--candidates", default=",".join(training.CANDIDATES),
+                       help="comma-separated candidates to compare (default: all)")
+    train.add_argument("--folds", type=int, default=5)
+    train.add_argument("--max-false-alarm", type=float, default=0.01,
+                       help="per-label share of healthy runs a threshold may fire on (default 0.01)")
+    train.add_argument("--skip-studies", action="store_true", help="skip the epochs/runs studies")
+    train.set_defaults(handler=_train)
+
+    evaluate = sub.add_parser("evaluate", help="print the model card's report, or re-run the cross-validation")
+    evaluate.add_argument("--model", type=Path, default=bundled_path())
+    evaluate.add_argument("--dataset", type=Path, default=None,
+                          help="re-run the grouped cross-validation of the shipped setup on this dataset")
+    evaluate.add_argument("--format", choices=("text", "json"), default="text")
+    evaluate.set_defaults(handler=_evaluate)
+
+
+def _arrays(data: Dataset, X: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    groups = data.groups
+    programs = np.array([r.program_id for r in data.rows])
+    originals = np.array([r.kind == "original" for r in data.rows])
+    return (data.X if X is None else X), data.Y, groups, programs, originals
+
+
+def _check_dataset(data: Dataset) -> None:
+    if data.features_schema != features.SCHEMA_VERSION or list(data.feature_names) != list(features.FEATURE_NAMES):
+        raise ModelError(f"the dataset was built with feature schema {data.features_schema}; this probe produces "
+                         f"{features.SCHEMA_VERSION}: rebuild it with `deepfd-ci corpus build`")
+
+
+def _train(args: argparse.Namespace) -> int:
+    try:
+        data = read_dataset(args.dataset)
+        _check_dataset(data)
+    except (OSError, ValueError, ModelError) as exc:
+        print(f"deepfd-ci: cannot use the dataset: {exc}", file=sys.stderr)
+        return 2
+    names = [n.strip() for n in args.candidates.split(",") if n.strip()]
+    unknown = [n for n in names if n not in training.CANDIDATES]
+    if unknown:
+        print(f"deepfd-ci: unknown candidates {unknown}; choose from {list(training.CANDIDATES)}", file=sys.stderr)
+        return 2
+    arrays = _arrays(data)
+    comparison = []
+    for name in names:
+        scores, _ = training.cross_validate(*arrays, training.CANDIDATES[name], n_splits=args.folds,
+                                            max_false_alarm=args.max_false_alarm)
+        comparison.append(scores)
+        print(f"{name:16} macro-F1 {scores.macro_f1():.3f}  false alarms {scores.false_alarm_runs:.1%} "
+              f"({scores.seconds:.0f} s)", file=sys.stderr)
+    eligible = [s for s in comparison if not training.CANDIDATES[s.candidate].union and s.false_alarm_runs <= 0.05]
+    winner = max(eligible or comparison, key=lambda s: s.macro_f1())
+    candidate = training.CANDIDATES[winner.candidate]
+    studies = {} if args.skip_studies else _studies(data, args, candidate)
+    model = training.build_model(candidate, args.max_false_alarm)
+    model.version = f"{data.meta.get('built', 'dataset')}-{winner.candidate}"
+    model.fit(*arrays[:2], arrays[2])
+    card = _card(data, args, winner, comparison, studies, model.thresholds())
+    model.save(args.out, card)
+    args.card.parent.mkdir(parents=True, exist_ok=True)
+    args.card.write_text(render_card(card), encoding="utf-8")
+    print(f"wrote {args.out} and {args.card}", file=sys.stderr)
+    return 0
+
+
+def _studies(data: Dataset, args: argparse.Namespace, candidate: training.Candidate) -> dict[str, Any]:
+    """How scores change with epochs observed (1, 3, 5, 10) and with 1 vs 3 runs per program."""
+    studies: dict[str, Any] = {"epochs": {}, "runs": {}}
+    if args.store.exists():
+        for epochs in (1, 3, 5, 10):
+            X = features_at_epochs(args.store, data, epochs)
+            scores, _ = training.cross_validate(*_arrays(data, X), candidate, n_splits=args.folds,
+                                                max_false_alarm=args.max_false_alarm)
+            studies["epochs"][epochs] = _brief(scores)
+            print(f"epochs={epochs:<3} macro-F1 {scores.macro_f1():.3f}", file=sys.stderr)
+    three = np.array([r.run_seed < 3 for r in data.rows])
+    X, Y, groups, programs, originals = _arrays(data)
+    scores, _ = training.cross_validate(X[three], Y[three], groups[three], programs[three], originals[three],
+                                        candidate, n_splits=args.folds, max_false_alarm=args.max_false_alarm)
+    studies["runs"] = {
+        "1": {"macro_f1": round(scores.macro_f1(), 3), "false_alarms": scores.false_alarm_runs},
+        "3": {"macro_f1": round(float(np.mean([v["f1"] for v in scores.extra["per_label_programs"].values()
+                                                if v["support"]])), 3),
+              "false_alarms": scores.false_alarm_programs},
+    }
+    return studies
+
+
+def _brief(scores: training.Scores) -> dict[str, Any]:
+    return {"macro_f1": round(scores.macro_f1(), 3), "false_alarms": scores.false_alarm_runs,
+            "f1": {k: v["f1"] for k, v in scores.per_label.items()}}
+
+
+def _card(data: Dataset, args: argparse.Namespace, winner: training.Scores, comparison: list[training.Scores],
+          studies: dict[str, Any], thresholds: dict[str, float]) -> dict[str, Any]:
+    kinds = [r.kind for r in data.rows]
+    return {
+        "model": winner.candidate,
+        "description": training.CANDIDATES[winner.candidate].description,
+        "features_schema": features.SCHEMA_VERSION,
+        "n_features": len(features.FEATURE_NAMES),
+        "dataset": {
+            "path": str(args.dataset),
+            "rows": len(data.rows),
+            "programs": len({r.program_id for r in data.rows}),
+            "seed_programs": len(set(data.groups)),
+            "original_runs": kinds.count("original"),
+            "mutant_runs": kinds.count("mutant"),
+            "healthy_runs": int((data.Y.sum(axis=1) == 0).sum()),
+            "label_runs": {t: int(data.Y[:, j].sum()) for j, t in enumerate(FAULT_TYPES)},
+            "probe": data.meta.get("probe"),
+            "kill_test": data.meta.get("kill_test"),
+        },
+        "cross_validation": f"GroupKFold({args.folds}) by seed program; thresholds tuned inside each training fold",
+        "per_label": winner.per_label,
+        "per_label_programs": winner.extra["per_label_programs"],
+        "false_alarm_runs": winner.false_alarm_runs,
+        "false_alarm_originals": winner.false_alarm_originals,
+        "false_alarm_programs": winner.false_alarm_programs,
+        "targets_met": training.meets_targets(winner),
+        "thresholds": {k: round(v, 3) for k, v in thresholds.items()},
+        "comparison": [
+            {"candidate": s.candidate, "description": training.CANDIDATES[s.candidate].description,
+             "macro_f1": round(s.macro_f1(), 3), "macro_f1_deepfd_labels": round(s.macro_f1(training.DEEPFD_FAULT_TYPES), 3),
+             "false_alarm_runs": s.false_alarm_runs, "f1": {k: v["f1"] for k, v in s.per_label.items()},
+             "seconds": s.seconds}
+            for s in comparison
+        ],
+        "studies": studies,
+    }
+
+
+def render_card(card: dict[str, Any]) -> str:
+    d = card["dataset"]
+    lines = [
+        "# Model card: deepfd-ci diagnosis model",
+        "",
+        f"Generated by `deepfd-ci model train` from `{d['path']}`. Do not edit by hand.",
+        "",
+        f"- **Model**: `{card['model']}` ({card['description']}), one classifier per fault type, "
+        "isotonic calibration and a per-label threshold tuned on grouped out-of-fold predictions.",
+        f"- **Features**: schema `{card['features_schema']}`, {card['n_features']} features "
+        "(DeepFD's 148 + our runtime columns + static configuration facts).",
+        f"- **Data**: {d['rows']} probe runs of {d['programs']} programs from {d['seed_programs']} seed programs "
+        f"({d['original_runs']} runs of unmodified seeds, {d['mutant_runs']} of mutants; {d['healthy_runs']} healthy runs).",
+        f"- **Probe**: {d.get('probe')}",
+        f"- **Labels**: DeepCrime kill test {d.get('kill_test')}",
+        f"- **Evaluation**: {card['cross_validation']}.",
+        "",
+        "## Per-label scores (one run per diagnosis)",
+        "",
+        "| fault type | precision | recall | F1 | support (runs) | F1, 3 runs averaged (programs) | target | met |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for label, v in card["per_label"].items():
+        target = 0.85 if label in training.DEEPFD_FAULT_TYPES else 0.75
+        met = card["targets_met"].get(f"f1_{label}")
+        prog = card["per_label_programs"][label]["f1"]
+        lines.append(f"| {label} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} | "
+                     f"{prog:.3f} | {target} | {'yes' if met else ('n/a' if met is None else 'no')} |")
+    lines += [
+        "",
+        f"False alarms (any fault reported) on healthy runs: **{card['false_alarm_runs']:.1%}** "
+        f"(unmodified seed programs: {card['false_alarm_originals']:.1%}; healthy programs with 3 runs averaged: "
+        f"{card['false_alarm_programs']:.1%}). Target: <= 5%.",
+        "",
+        "Thresholds: " + ", ".join(f"{k} {v}" for k, v in card["thresholds"].items()),
+        "",
+        "## Comparison (same folds)",
+        "",
+        "| candidate | macro F1 (9 labels) | macro F1 (DeepFD's 5) | false alarms | " + " | ".join(FAULT_TYPES) + " |",
+        "| --- | --- | --- | --- | " + " | ".join("---" for _ in FAULT_TYPES) + " |",
+    ]
+    for c in card["comparison"]:
+        lines.append(f"| {c['candidate']}: {c['description']} | {c['macro_f1']:.3f} | {c['macro_f1_deepfd_labels']:.3f} | "
+                     f"{c['false_alarm_runs']:.1%} | " + " | ".join(f"{c['f1'][t]:.2f}" for t in FAULT_TYPES) + " |")
+    studies = card.get("studies") or {}
+    if studies.get("epochs"):
+        lines += ["", "## Epochs observed", "", "| epochs | macro F1 | false alarms |", "| --- | --- | --- |"]
+        for epochs, v in studies["epochs"].items():
+            lines.append(f"| {epochs} | {v['macro_f1']:.3f} | {v['false_alarms']:.1%} |")
+    if studies.get("runs"):
+        lines += ["", "## Runs per diagnosis", "", "| runs | macro F1 | false alarms |", "| --- | --- | --- |"]
+        for runs, v in studies["runs"].items():
+            lines.append(f"| {runs} | {v['macro_f1']:.3f} | {v['false_alarms']:.1%} |")
+    return "\n".join(lines) + "\n"
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    try:
+        card = card_of(args.model)
+    except ModelError as exc:
+        print(f"deepfd-ci: {exc}", file=sys.stderr)
+        return 2
+    if args.dataset is not None:
+        try:
+            data = read_dataset(args.dataset)
+            _check_dataset(data)
+        except (OSError, ValueError, ModelError) as exc:
+            print(f"deepfd-ci: cannot use the dataset: {exc}", file=sys.stderr)
+            return 2
+        scores, _ = training.cross_validate(*_arrays(data), training.CANDIDATES[card["model"]])
+        card = {**card, "per_label": scores.per_label, "per_label_programs": scores.extra["per_label_programs"],
+                "false_alarm_runs": scores.false_alarm_runs, "false_alarm_originals": scores.false_alarm_originals,
+                "false_alarm_programs": scores.false_alarm_programs, "targets_met": training.meets_targets(scores)}
+    print(json.dumps(card, indent=2) if args.format == "json" else render_card(card))
+    return 0

@@ -1,0 +1,161 @@
+"""`corpus build` orchestration with a FAKE probe (no TensorFlow): labelling, dropping, resuming, dataset.
+
+The real probe is exercised by test_build_e2e.py; here a stand-in returns scripted scores so the
+kill-test labelling and the resumable store can be checked exactly and fast.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from deepfd_ci import features
+from deepfd_ci.corpus.build import BuildOptions, build
+from deepfd_ci.corpus.dataset import read_dataset
+from deepfd_ci.corpus.mutation import read_manifest
+from deepfd_ci.probe import ProbeOptions
+from deepfd_ci.records import Check, RunInfo, RunRecord
+
+SEED = """
+import keras
+from sklearn.datasets import load_digits
+
+EPOCHS = 50
+digits = load_digits()
+x = digits.data / 16.0
+model = keras.Sequential([
+    keras.Input(shape=(64,)),
+    keras.layers.Dense(64, activation="relu"),
+    keras.layers.Dense(32, activation="relu"),
+    keras.layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001), loss="sparse_categorical_crossentropy",
+              metrics=["accuracy"])
+model.fit(x, digits.target, epochs=EPOCHS, batch_size=32, validation_split=0.2)
+"""
+
+
+class FakeProbe:
+    """Scripted outcomes by program id: original scores ~0.95; __m00 at chance (killed); __m01 like
+    the original (not killed); __m02 crashes; a seed named `broken` crashes itself."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int]] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, path: str, options: ProbeOptions, seeds: list[int]) -> list[RunRecord]:
+        return [self._one(path, seed) for seed in seeds]
+
+    def _one(self, path: str, seed: int) -> RunRecord:
+        stem = Path(path).stem
+        with self._lock:
+            self.calls.append((stem, seed))
+        if stem.endswith("__m02") or stem == "broken":
+            return RunRecord(path=path, status="crashed", error="ValueError: shapes")
+        score = 0.10 + 0.01 * seed if stem.endswith("__m00") else 0.95 - 0.01 * seed
+        checks = [
+            Check(epoch=0, loss=2.3, acc=0.1, val_acc=0.1),
+            Check(epoch=1, loss=0.4, acc=score, val_acc=score, grad_norm_mean=1.0),
+        ]
+        return RunRecord(
+            path=path,
+            status="ok",
+            checks=checks,
+            run=RunInfo(epochs_requested=50, epochs_run=1, seconds=1.5, seed=seed),
+        )
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> BuildOptions:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "tiny.py").write_text(SEED)
+    return BuildOptions(
+        seeds_dir=seeds,
+        out=tmp_path / "dataset" / "runs.csv.gz",
+        mutants_dir=tmp_path / "mutants",
+        store=tmp_path / "build" / "runs.jsonl",
+        runs=3,
+        mutants_per_seed=3,
+        jobs=2,
+        show_progress=False,
+    )
+
+
+def test_build_labels_by_kill_test_and_drops_crashes(corpus: BuildOptions):
+    probe = FakeProbe()
+    summary = build(corpus, probe)
+    assert len(probe.calls) == 4 * 3 and summary.runs_executed == 12
+    assert (summary.killed, summary.unkilled, dict(summary.dropped)) == (1, 1, {"crashed": 1})
+
+    data = read_dataset(corpus.out)
+    manifest = {m["id"]: m for m in read_manifest(corpus.mutants_dir)}
+    assert [r.program_id for r in data.rows] == ["tiny"] * 3 + ["tiny__m00"] * 3 + ["tiny__m01"] * 3
+    assert data.X.shape == (9, len(features.FEATURE_NAMES)) and data.feature_names == list(features.FEATURE_NAMES)
+    assert data.features_schema == features.SCHEMA_VERSION
+    by_id = {r.program_id: r for r in data.rows}
+    killed, healthy, original = by_id["tiny__m00"], by_id["tiny__m01"], by_id["tiny"]
+    assert killed.killed and killed.labels == manifest["tiny__m00"]["labels"] and killed.labels
+    assert killed.changed_lines == manifest["tiny__m00"]["changed_lines"]
+    assert healthy.killed is False and healthy.labels == []  # unkilled -> healthy
+    assert original.kind == "original" and original.killed is None and original.labels == []
+    assert sorted({r.run_seed for r in data.rows}) == [0, 1, 2]
+    assert np.array_equal(data.Y.sum(axis=1) > 0, [r.program_id == "tiny__m00" for r in data.rows])
+    assert set(data.groups) == {"tiny"}
+    # The scores the kill test used are the probe's final validation scores.
+    assert [r.score for r in data.rows[:3]] == pytest.approx([0.95, 0.94, 0.93])
+    meta = json.loads(Path(f"{corpus.out}.meta.json").read_text())
+    assert meta["mutants_killed"] == 1 and meta["mutants_dropped"] == {"crashed": 1}
+
+
+def test_build_resumes_from_the_store_and_reruns_only_changed_programs(corpus: BuildOptions):
+    build(corpus, FakeProbe())
+    first = corpus.out.read_bytes()
+    with open(corpus.store, "a") as handle:
+        handle.write('{"program_id": "tiny", "sha"')  # a run torn by an interrupted build
+    again = FakeProbe()
+    summary = build(corpus, again)
+    assert again.calls == [] and summary.runs_reused == 12
+    assert corpus.out.read_bytes() == first  # same rows, same bytes
+
+    seed = corpus.seeds_dir / "tiny.py"
+    seed.write_text(seed.read_text().replace("EPOCHS = 50", "EPOCHS = 60"))
+    changed = FakeProbe()
+    build(corpus, changed)
+    rerun = {stem for stem, _ in changed.calls}
+    assert "tiny" in rerun  # the original's source changed
+    assert {s for _, s in changed.calls} == {0, 1, 2}
+    # Runs appended after the torn line were stored intact: nothing is left to run.
+    final = FakeProbe()
+    assert build(corpus, final).runs_executed == 0 and final.calls == []
+
+
+def test_a_seed_whose_original_crashes_is_skipped(corpus: BuildOptions):
+    (corpus.seeds_dir / "broken.py").write_text(SEED)
+    summary = build(corpus, FakeProbe())
+    assert "broken" in summary.seeds_skipped and "crashed" in summary.seeds_skipped["broken"]
+    assert summary.dropped["seed skipped"] == 3
+    assert {r.seed_program for r in read_dataset(corpus.out).rows} == {"tiny"}
+
+
+def test_probe_failures_are_recorded_not_raised(corpus: BuildOptions):
+    def exploding(path: str, options: ProbeOptions, seeds: list[int]) -> list[RunRecord]:
+        raise RuntimeError("probe bug")
+
+    summary = build(corpus, exploding)
+    assert summary.seeds_skipped["tiny"].startswith("original run crashed: probe failed: RuntimeError")
+    store = [json.loads(line) for line in corpus.store.read_text().splitlines()]
+    assert len(store) == 12 and all(e["record"]["status"] == "crashed" for e in store)
+
+
+def test_bad_options_are_clear_errors(corpus: BuildOptions, tmp_path: Path):
+    with pytest.raises(ValueError, match="at least 2 runs"):
+        build(BuildOptions(**{**corpus.__dict__, "runs": 1}), FakeProbe())
+    with pytest.raises(ValueError, match="no seed named nope"):
+        build(BuildOptions(**{**corpus.__dict__, "only": ["nope"]}), FakeProbe())
+    with pytest.raises(ValueError, match="no seed scripts"):
+        build(BuildOptions(**{**corpus.__dict__, "seeds_dir": tmp_path / "empty"}), FakeProbe())
