@@ -223,6 +223,9 @@ class Finding:
     source: str = "rules"
     localization: str = "dataflow"  # dataflow | keyword | fallback (how sure the line is)
     note: str | None = None  # e.g. why the line could not be pinned down
+    # The file the lines, snippet and suggestion refer to when it is not the script itself (a
+    # sibling module the value is imported from), in the same form as the script's path.
+    path: str | None = None
 
 
 @dataclass

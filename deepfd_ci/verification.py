@@ -56,6 +56,9 @@ def verify_findings(
         for index, finding in enumerate(report.faults):
             if finding.suggestion is None:
                 continue
+            if finding.path is not None:  # the fix edits an imported module, not the script
+                finding.suggestion.verification = {"error": f"the fix is in {finding.path}, not verified"}
+                continue
             try:
                 patched = apply_suggestion(source, finding.suggestion)
             except ValueError as exc:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from deepfd_ci.diagnosis.observations import Observations
 from deepfd_ci.records import RunRecord, StaticFacts
 
+TARGET_SCALE = 10.0  # regression targets with a larger std or mean are worth standardizing
 ADAPTIVE = {"adam", "adamw", "nadam", "adamax", "rmsprop", "adagrad", "adadelta", "ftrl", "lion"}
 
 
@@ -184,6 +185,15 @@ def preprocessing(record: RunRecord, obs: Observations) -> tuple[list[str], dict
         kind = "one-hot" if facts.labels_one_hot else "integer class ids"
         evidence = [f"labels are {kind} but the loss is {facts.loss}"]
         return evidence, {"kind": "labels_encoding", "suggested": "sparse" if facts.labels_one_hot else "one_hot"}
+    y = facts.y if facts is not None else None
+    targets_unscaled = (facts is not None and facts.task == "regression" and y is not None and y.std is not None
+                        and (y.std > TARGET_SCALE or abs(y.mean or 0.0) > TARGET_SCALE))
+    if targets_unscaled and not obs.symptoms.get("unscaled_inputs"):
+        evidence = [f"regression targets have mean {_g(y.mean)} and std {_g(y.std)}, so the loss and its "
+                    f"gradients are {_g(y.std ** 2)} times larger than for standardized targets"]
+        if obs.initial_loss is not None:
+            evidence.append(f"initial loss was {_g(obs.initial_loss)}")
+        return evidence + _slow(obs, facts), {"kind": "unscaled_targets", "suggested": "standardize"}
     evidence = []
     if obs.x_absmax is not None:
         evidence.append(f"inputs reach {_g(obs.x_absmax)} (std {_g(obs.x_std)}) and the model has no normalization layer")

@@ -7,6 +7,7 @@ is refused, since its features would be read with the wrong meaning.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -145,8 +146,11 @@ def choose_threshold(proba: np.ndarray, y: np.ndarray, healthy: np.ndarray, max_
     return best
 
 
+@functools.lru_cache(maxsize=4)
 def load(path: str | Path) -> FaultModel:
-    """Load a model file, allowing only scikit-learn/numpy types (no arbitrary code)."""
+    """Load a model file, allowing only scikit-learn/numpy types (no arbitrary code).
+
+    Cached: the CLI checks the model before training and the pipeline uses it after."""
     payload = _load_payload(Path(path))
     if payload["schema"] != features.SCHEMA_VERSION:
         raise ModelError(

@@ -72,14 +72,15 @@ def build_report(
         base_types = set(analysis.base_faults.get(script.path, ()))
         for finding in script.faults:
             pre_existing = finding.type in base_types
+            where = finding.path or script.path  # a sibling module the value is imported from
             results.append(
                 Result(
-                    path=script.path,
+                    path=where,
                     finding=finding,
-                    fingerprint=fingerprint(script.path, finding),
+                    fingerprint=fingerprint(where, finding),
                     severity="warning" if pre_existing else "error",
                     pre_existing=pre_existing,
-                    anchor=anchor(finding, diffs.get(script.path), filter_mode),
+                    anchor=anchor(finding, diffs.get(where), filter_mode),
                 )
             )
     results.sort(

@@ -122,6 +122,7 @@ def _run_once(session: Any, script: str) -> dict:
             error_line = _user_frame(exc.__traceback__, script)
         stopped_by = "sys_exit"
     except BaseException as exc:  # noqa: BLE001 - anything the user's code raises is a result
+        traceback.print_exc()  # into the script's log, where the user looks for the whole story
         status, error = "crashed", _describe(exc)
         error_line = _user_frame(exc.__traceback__, script)
         if error_line is not None:
