@@ -56,6 +56,23 @@ def text(value: object, limit: int = MAX_ITEM) -> str:
     )  # no mentions: a word joiner breaks the @name
 
 
+def prose(value: object, limit: int = MAX_ITEM) -> str:
+    """Untrusted text whose `backtick spans` (code quoted in evidence and notes) render as code
+    spans; everything else as `text()`. Each part gets the same inert treatment as on its own."""
+    raw = " ".join(str(value).split())
+    if len(raw) > limit:
+        raw = raw[: limit - 1] + "…"
+    out = []
+    for i, part in enumerate(re.split(r"`([^`]+)`", raw)):
+        if i % 2:
+            out.append(code(part, limit))
+        elif part:
+            lead = " " if part[0].isspace() else ""
+            trail = " " if part[-1].isspace() and part.strip() else ""
+            out.append(lead + text(part, limit) + trail)
+    return "".join(out)
+
+
 def code(value: object, limit: int = MAX_ITEM) -> str:
     """Untrusted text as a code span (one line), delimited by a longer backtick run than it holds."""
     raw = _CONTROL.sub(" ", " ".join(str(value).split()))
@@ -112,14 +129,14 @@ def comment_body(result: Result, report: ActionReport) -> str:
             else f"Line {finding.primary_line}."
         )
     if finding.evidence:
-        parts.append("\n".join(f"- {text(item)}" for item in finding.evidence[:6]))
+        parts.append("\n".join(f"- {prose(item)}" for item in finding.evidence[:6]))
     parts.append(_fix(result))
     if result.pre_existing:
         parts.append(
             "This fault was also diagnosed on the base branch: it is pre-existing, not introduced here."
         )
     if finding.note:
-        parts.append(f"_{text(finding.note)}_")
+        parts.append(f"_{prose(finding.note)}_")
     parts.append(_footer(result, report))
     parts.append(finding_marker(result.fingerprint))
     return _cap("\n\n".join(p for p in parts if p), finding_marker(result.fingerprint))
@@ -198,7 +215,7 @@ def dismiss_message() -> str:
 
 def _result_line(result: Result) -> str:
     evidence = (
-        f": {text(result.finding.evidence[0])}" if result.finding.evidence else ""
+        f": {prose(result.finding.evidence[0])}" if result.finding.evidence else ""
     )
     reason = f" ({result.anchor.reason})" if result.anchor.reason else ""
     tag = ", pre-existing" if result.pre_existing else ""
@@ -306,7 +323,7 @@ def _results_table(report: ActionReport) -> str:
     ]
     for result in report.results:
         evidence = (
-            text(result.finding.evidence[0], 160) if result.finding.evidence else ""
+            prose(result.finding.evidence[0], 160) if result.finding.evidence else ""
         )
         kind = title(result) + (" (pre-existing)" if result.pre_existing else "")
         shown = _placement_text(result.anchor)
@@ -343,7 +360,7 @@ def _details(result: Result) -> str:
     lines = [f"#### {ICONS[result.severity]} {where(result)}: {title(result)}"]
     if finding.snippet:
         lines.append(fence(finding.snippet, "python"))
-    lines.extend(f"- {text(item)}" for item in finding.evidence)
+    lines.extend(f"- {prose(item)}" for item in finding.evidence)
     if finding.suggestion:
         lines.append(
             f"Suggested replacement for line {finding.suggestion.line}:\n\n"

@@ -142,6 +142,14 @@ def test_untrusted_text_is_inert_markdown() -> None:
     assert fenced.startswith("`````suggestion\n") and fenced.endswith("\n`````")
 
 
+def test_code_quoted_in_evidence_renders_as_inert_code_spans() -> None:
+    rendered = markdown.prose("set at line 9: `LR = 10.0` (used <b>here</b>) by @octocat, see `x`|y")
+    assert "`LR = 10.0`" in rendered and "`x`" in rendered
+    assert "<b>" not in rendered and "@octocat" not in rendered and "\\(used" in rendered
+    # An unpaired backtick stays an escaped character, it opens no span.
+    assert markdown.prose("` alone <i>") == "\\` alone &lt;i&gt;"
+
+
 def test_table_cells_escape_pipes_once() -> None:
     assert markdown.cell(markdown.code("a|b")) == "`a\\|b`"
     assert markdown.cell(markdown.text("a|b")) == "a\\|b"
