@@ -15,6 +15,7 @@ from deepfd_ci import __version__
 from deepfd_ci.config import DEFAULT_CONFIG_PATH, ConfigError, load_config
 from deepfd_ci.corpus import commands as corpus_commands
 from deepfd_ci.diagnosis import commands as model_commands
+from deepfd_ci.evaluation import commands as evaluation_commands
 from deepfd_ci.github import commands as github_commands
 from deepfd_ci.diagnosis.model import ModelError
 from deepfd_ci.pipeline import DiagnoseOptions, diagnose, load_model
@@ -123,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     github_commands.register(subparsers)
     corpus_commands.register(subparsers)
     model_commands.register(subparsers)
+    evaluation_commands.register(subparsers)
     return parser
 
 
