@@ -1,8 +1,8 @@
 """The diagnosis stage: RunRecord -> fault types with confidence, evidence and fix hints.
 
-The bundled learned model decides when it is available and matches the feature schema; the
-explicit rules are the fallback (their faults say `"source": "rules"`). Either way the evidence
-comes from the same observations of the run.
+The bundled learned model and the explicit checks (rules.py) both speak; their faults are merged,
+one per type, and each says its `source`. Either way the evidence comes from the same observations
+of the run.
 """
 
 from __future__ import annotations
@@ -36,20 +36,21 @@ class Diagnosis:
 
 
 def diagnose_run(record: RunRecord, model: Diagnoser | None = None) -> Diagnosis:
+    """Faults of one run: the learned model's (at or above its per-type thresholds) merged with the
+    explicit checks', one fault per type with the higher confidence and its source."""
     obs = observe(record)
+    scores: dict[str, tuple[float, str]] = {t: (c, "rules") for t, c in rules.predict(record, obs).items()}
+    info = {"name": "deepfd-ci-rules", "version": "1"}
     if model is not None:
-        probabilities = model.predict_proba_record(record)
         thresholds = model.thresholds()
-        scores = {t: p for t, p in probabilities.items() if p >= thresholds.get(t, 0.5)}
-        source = "model"
+        for fault_type, p in model.predict_proba_record(record).items():
+            if p >= thresholds.get(fault_type, 1.0) and p >= scores.get(fault_type, (0.0, ""))[0]:
+                scores[fault_type] = (p, "model")
         info = {"name": model.name, "version": model.version}
-    else:
-        scores = rules.predict(record, obs)
-        source = "rules"
-        info = {"name": "deepfd-ci-rules", "version": "1"}
     faults = []
-    for fault_type in sorted(scores, key=lambda t: (-scores[t], FAULT_TYPES.index(t))):
+    for fault_type in sorted(scores, key=lambda t: (-scores[t][0], FAULT_TYPES.index(t))):
+        confidence, source = scores[fault_type]
         evidence, detail = explain(fault_type, record, obs)
-        faults.append(Fault(type=fault_type, confidence=round(float(scores[fault_type]), 3),
+        faults.append(Fault(type=fault_type, confidence=round(float(confidence), 3),
                             evidence=evidence, source=source, detail=detail))  # type: ignore[arg-type]
     return Diagnosis(faults=faults, symptoms=obs.symptoms, model=info, observations=obs)

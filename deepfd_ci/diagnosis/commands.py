@@ -12,13 +12,15 @@ import numpy as np
 
 from deepfd_ci import features
 from deepfd_ci.corpus.dataset import Dataset, read_dataset
+from deepfd_ci.corpus.build import records_path
 from deepfd_ci.corpus.store import features_at_epochs
 from deepfd_ci.diagnosis import training
 from deepfd_ci.diagnosis.model import ModelError, bundled_path, card_of
 from deepfd_ci.records import FAULT_TYPES
 
 DEFAULT_DATASET = Path("deepfd_ci/artifacts/dataset/runs.csv.gz")
-DEFAULT_STORE = Path("deepfd_ci/artifacts/dataset/runs.jsonl.gz")
+# A smaller build recorded for 10 epochs: how scores change with the epochs the probe observes.
+DEFAULT_EPOCHS_DATASET = Path("deepfd_ci/artifacts/epochs-study/runs.csv.gz")
 DEFAULT_CARD = Path("deepfd_ci/artifacts/MODEL_CARD.md")
 
 
@@ -29,8 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train = sub.add_parser("train", help="compare classifiers by grouped cross-validation and train the winner",
                            description="Reproduces the bundled model from the committed dataset.")
     train.add_argument("--dataset", type=Path, default=DEFAULT_DATASET)
-    train.add_argument("--store", type=Path, default=DEFAULT_STORE,
-                       help="raw probe records (for the epochs-observed study); skipped if missing")
+    train.add_argument("--epochs-dataset", type=Path, default=DEFAULT_EPOCHS_DATASET,
+                       help="a build recorded for 10 epochs, for the epochs-observed study (skipped if missing)")
     train.add_argument("--out", type=Path, default=bundled_path())
     train.add_argument("--card", type=Path, default=DEFAULT_CARD)
     train.add_argument("--candidates", default=",".join(training.CANDIDATES),
@@ -82,8 +84,11 @@ def _train(args: argparse.Namespace) -> int:
         comparison.append(scores)
         print(f"{name:16} macro-F1 {scores.macro_f1():.3f}  false alarms {scores.false_alarm_runs:.1%} "
               f"({scores.seconds:.0f} s)", file=sys.stderr)
-    eligible = [s for s in comparison if not training.CANDIDATES[s.candidate].union and s.false_alarm_runs <= 0.05]
-    winner = max(eligible or comparison, key=lambda s: s.macro_f1())
+    winner = training.choose_winner(comparison)
+    if winner is None:
+        print("deepfd-ci: no calibrated candidate among --candidates; DeepFD's union is only a baseline",
+              file=sys.stderr)
+        return 2
     candidate = training.CANDIDATES[winner.candidate]
     studies = {} if args.skip_studies else _studies(data, args, candidate)
     model = training.build_model(candidate, args.max_false_alarm)
@@ -100,10 +105,13 @@ def _train(args: argparse.Namespace) -> int:
 def _studies(data: Dataset, args: argparse.Namespace, candidate: training.Candidate) -> dict[str, Any]:
     """How scores change with epochs observed (1, 3, 5, 10) and with 1 vs 3 runs per program."""
     studies: dict[str, Any] = {"epochs": {}, "runs": {}}
-    if args.store.exists():
+    if args.epochs_dataset.exists():
+        long_runs = read_dataset(args.epochs_dataset)
+        studies["epochs_dataset"] = {"path": str(args.epochs_dataset), "rows": len(long_runs.rows),
+                                     "seed_programs": len(set(long_runs.groups))}
         for epochs in (1, 3, 5, 10):
-            X = features_at_epochs(args.store, data, epochs)
-            scores, _ = training.cross_validate(*_arrays(data, X), candidate, n_splits=args.folds,
+            X = features_at_epochs(records_path(args.epochs_dataset), long_runs, epochs)
+            scores, _ = training.cross_validate(*_arrays(long_runs, X), candidate, n_splits=args.folds,
                                                 max_false_alarm=args.max_false_alarm)
             studies["epochs"][epochs] = _brief(scores)
             print(f"epochs={epochs:<3} macro-F1 {scores.macro_f1():.3f}", file=sys.stderr)
@@ -135,6 +143,8 @@ def _card(data: Dataset, args: argparse.Namespace, winner: training.Scores, comp
         "n_features": len(features.FEATURE_NAMES),
         "dataset": {
             "path": str(args.dataset),
+            "meta": {k: data.meta.get(k) for k in ("seeds", "mutants", "mutants_killed", "mutants_unkilled",
+                                                    "mutants_dropped", "runs_per_program")},
             "rows": len(data.rows),
             "programs": len({r.program_id for r in data.rows}),
             "seed_programs": len(set(data.groups)),

@@ -129,7 +129,8 @@ class FaultModel:
 
 
 def choose_threshold(proba: np.ndarray, y: np.ndarray, healthy: np.ndarray, max_false_alarm: float) -> float:
-    """Best-F1 threshold (>= MIN_THRESHOLD) that fires on at most `max_false_alarm` of healthy rows."""
+    """Best-F1 threshold (>= MIN_THRESHOLD) that fires on at most `max_false_alarm` of healthy rows;
+    among equally good thresholds the highest."""
     best, best_f1 = 1.0, -1.0
     for t in np.unique(np.concatenate([proba, np.linspace(MIN_THRESHOLD, 1.0, 61)])):
         if t < MIN_THRESHOLD:
@@ -141,8 +142,8 @@ def choose_threshold(proba: np.ndarray, y: np.ndarray, healthy: np.ndarray, max_
         precision = tp / max(1, int(fired.sum()))
         recall = tp / max(1, int(y.sum()))
         f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
-        if f1 > best_f1 + 1e-9:
-            best, best_f1 = float(t), f1
+        if f1 >= best_f1 - 1e-9:  # ties: the highest threshold, the most conservative
+            best, best_f1 = float(t), max(f1, best_f1)
     return best
 
 

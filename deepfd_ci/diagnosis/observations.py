@@ -17,7 +17,7 @@ from deepfd_ci.records import RunRecord
 UNSCALED_ABSMAX = 1000.0
 UNSCALED_STD = 5.0
 UNSCALED_MEAN = 5.0
-LR_HIGH = {"sgd": 1.0, "default": 0.1}  # above these, divergence is expected
+LR_HIGH = {"sgd": 1.0, "adadelta": 1.0, "adagrad": 1.0, "ftrl": 1.0, "default": 0.1}  # above: divergence expected
 LR_LOW = 1e-5
 
 
@@ -155,7 +155,8 @@ def _symptoms(record: RunRecord, obs: Observations) -> dict[str, bool]:
         "large_weights": any_flag("large_weight"),
         "constant_predictions": obs.pred_const,
         "unscaled_inputs": bool(
-            facts is not None and not obs.has_input_normalization and _finite(obs.x_absmax)
+            facts is not None and not obs.has_input_normalization and not static.embedding_input(facts)
+            and _finite(obs.x_absmax)
             and (obs.x_absmax > UNSCALED_ABSMAX or (obs.x_std or 0.0) > UNSCALED_STD
                  or abs(obs.x_mean or 0.0) > UNSCALED_MEAN)),
         "loss_task_mismatch": bool(facts and static.loss_task_mismatch(facts)),

@@ -49,12 +49,12 @@ def column_indices(kind: str) -> list[int] | None:
 
 
 def _forest() -> RandomForestClassifier:
-    return RandomForestClassifier(n_estimators=300, min_samples_leaf=2, max_features="sqrt",
+    return RandomForestClassifier(n_estimators=200, min_samples_leaf=2, max_features="sqrt",
                                   class_weight="balanced_subsample", n_jobs=2, random_state=0)
 
 
 def _boosting() -> HistGradientBoostingClassifier:
-    return HistGradientBoostingClassifier(max_iter=250, learning_rate=0.08, max_leaf_nodes=15,
+    return HistGradientBoostingClassifier(max_iter=150, learning_rate=0.1, max_leaf_nodes=15,
                                           l2_regularization=1.0, class_weight="balanced", random_state=0)
 
 
@@ -205,3 +205,15 @@ def meets_targets(scores: Scores) -> dict[str, bool]:
         out[f"f1_{label}"] = values["f1"] >= (0.85 if label in DEEPFD_FAULT_TYPES else 0.75)
     out["false_alarms"] = scores.false_alarm_runs <= 0.05
     return out
+
+
+def choose_winner(comparison: list[Scores], max_false_alarm: float = 0.05) -> Scores | None:
+    """The best macro F1 among calibrated candidates within the false-alarm target (else the one
+    with the fewest false alarms). DeepFD's uncalibrated union is a baseline, never shipped."""
+    shippable = [s for s in comparison if not CANDIDATES[s.candidate].union]
+    if not shippable:
+        return None
+    within = [s for s in shippable if s.false_alarm_runs <= max_false_alarm]
+    if within:
+        return max(within, key=lambda s: s.macro_f1())
+    return min(shippable, key=lambda s: (s.false_alarm_runs, -s.macro_f1()))

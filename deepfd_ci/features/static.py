@@ -28,6 +28,9 @@ PROBABILISTIC_LOSSES = {"categorical_crossentropy", "sparse_categorical_crossent
 REGRESSION_LOSSES = {"mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
                      "mean_squared_logarithmic_error", "huber", "log_cosh"}
 ACTIVATIONS = ("softmax", "sigmoid", "linear", "relu", "tanh", "softplus", "softsign", "selu", "elu")
+# Keras 3 default learning rates: a mutant or a bug is usually orders of magnitude away from them.
+DEFAULT_LR = {"sgd": 1e-2}
+DEFAULT_LR_OTHER = 1e-3
 TASKS = ("binary", "multiclass", "multilabel", "regression", "unknown")
 INITIALIZERS_BAD = {"zeros", "ones", "constant"}
 _TRAINABLE = {"Dense", "Conv1D", "Conv2D", "Conv3D", "LSTM", "GRU", "SimpleRNN", "Bidirectional",
@@ -51,11 +54,24 @@ def names() -> list[str]:
     return list(encode(StaticFacts()).keys())
 
 
+def _targets_within(facts: StaticFacts, low: float, high: float) -> bool:
+    y = facts.y
+    return y is not None and y.min is not None and y.min >= low and (y.max or 0.0) <= high
+
+
 def loss_task_mismatch(facts: StaticFacts) -> bool:
-    """A probabilistic loss on a regression target, or a regression loss on class labels."""
+    """A class-probability loss on a regression target, a regression loss on class labels, or
+    categorical cross-entropy on a single output unit (its loss is constant: nothing to learn).
+
+    Binary cross-entropy on continuous targets in [0, 1] (e.g. reconstructing pixels) is fine.
+    """
     if facts.loss is None or facts.task == "unknown":
         return False
+    if facts.loss == "categorical_crossentropy" and (facts.output_units or 0) == 1:
+        return True
     if facts.task == "regression":
+        if facts.loss == "binary_crossentropy" and _targets_within(facts, 0.0, 1.0):
+            return False
         return facts.loss in PROBABILISTIC_LOSSES
     return facts.loss in REGRESSION_LOSSES
 
@@ -66,8 +82,11 @@ def activation_task_mismatch(facts: StaticFacts) -> bool:
     if act is None or task == "unknown":
         return False
     if task == "regression":
-        negative_targets = facts.y is not None and (facts.y.min or 0.0) < 0
-        return act in ("softmax", "sigmoid", "tanh", "softsign") or (act == "relu" and negative_targets)
+        if act == "sigmoid":
+            return not _targets_within(facts, 0.0, 1.0)
+        if act in ("tanh", "softsign"):
+            return not _targets_within(facts, -1.0, 1.0)
+        return act == "softmax" or (act == "relu" and not _targets_within(facts, 0.0, float("inf")))
     if facts.from_logits:
         return act in ("softmax", "sigmoid")  # probabilities fed to a loss that expects logits
     if task == "multilabel" or (task == "binary" and units == 1):
@@ -75,6 +94,21 @@ def activation_task_mismatch(facts: StaticFacts) -> bool:
     if task == "binary":
         return act not in ("softmax", "sigmoid")
     return act != "softmax"
+
+
+def logits_mismatch(facts: StaticFacts) -> bool:
+    """A cross-entropy loss told the wrong thing about the outputs: probabilities given to a loss
+    with from_logits=True, or unbounded outputs given to one that expects probabilities."""
+    if facts.loss not in PROBABILISTIC_LOSSES or facts.last_activation is None:
+        return False
+    probabilities = facts.last_activation in ("softmax", "sigmoid")
+    return bool(facts.from_logits) == probabilities
+
+
+def embedding_input(facts: StaticFacts) -> bool:
+    """The first trainable layer looks up token ids: the inputs are indices, not values to scale."""
+    first = next((layer for layer in facts.layers if layer.class_name in _TRAINABLE), None)
+    return first is not None and first.class_name == "Embedding"
 
 
 def label_encoding_mismatch(facts: StaticFacts) -> bool:
@@ -91,6 +125,7 @@ def encode(facts: StaticFacts) -> dict[str, float]:
     optimizer = (facts.optimizer or "").lower() or None
     out.update(_onehot("opt", optimizer, OPTIMIZERS))
     out["log_lr"] = _log10(facts.learning_rate)
+    out["log_lr_over_default"] = out["log_lr"] - math.log10(DEFAULT_LR.get(optimizer or "", DEFAULT_LR_OTHER))
     out["momentum"] = float(facts.momentum or 0.0)
     out.update(_onehot("loss", facts.loss, LOSSES))
     out["from_logits"] = float(bool(facts.from_logits))
@@ -105,6 +140,7 @@ def encode(facts: StaticFacts) -> dict[str, float]:
     out["loss_task_mismatch"] = float(loss_task_mismatch(facts))
     out["activation_task_mismatch"] = float(activation_task_mismatch(facts))
     out["label_encoding_mismatch"] = float(label_encoding_mismatch(facts))
+    out["logits_mismatch"] = float(logits_mismatch(facts))
     out["log_epochs_requested"] = _log10(facts.epochs_requested)
     out["log_batch_size"] = _log10(facts.batch_size or (32 if facts.input_kind == "numpy" else None))
     n = facts.n_samples
@@ -158,6 +194,7 @@ def _architecture(facts: StaticFacts) -> dict[str, float]:
         "random_normal_initializer": float(any(i in ("random_normal", "random_uniform", "truncated_normal")
                                                for i in inits)),
         "has_input_normalization": float(any(layer.class_name in _NORMALIZING for layer in layers[: first_trainable + 1])),
+        "embedding_input": float(embedding_input(facts)),
         "has_batch_norm": float(any(layer.class_name == "BatchNormalization" for layer in layers)),
         "n_dropout": float(len(dropout)),
         "log_params": _log10(sum(layer.params for layer in layers) or None),

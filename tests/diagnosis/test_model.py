@@ -1,0 +1,99 @@
+"""The learned model's estimator API, thresholds, and its safe, versioned file format (no TF)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import skops.io as sio
+from sklearn.ensemble import RandomForestClassifier
+
+from deepfd_ci import features
+from deepfd_ci.diagnosis import training
+from deepfd_ci.diagnosis.model import FaultModel, ModelError, choose_threshold, load
+from deepfd_ci.records import FAULT_TYPES
+
+N = len(features.FEATURE_NAMES)
+
+
+def _data(rows: int = 240, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Label j fires when feature j is large; 12 'seed programs' as groups; some NaN cells."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(rows, N))
+    Y = np.zeros((rows, len(FAULT_TYPES)), dtype=int)
+    for j in range(len(FAULT_TYPES)):
+        Y[:, j] = X[:, j] > 1.2
+    X[rng.random(X.shape) < 0.02] = np.nan
+    groups = np.array([f"seed{i % 12}" for i in range(rows)])
+    return X, Y, groups
+
+
+def _forest() -> RandomForestClassifier:
+    return RandomForestClassifier(n_estimators=30, max_features=0.5, random_state=0)
+
+
+def test_fit_predict_learns_labels_and_thresholds_respect_false_alarms():
+    X, Y, groups = _data()
+    model = FaultModel(labels=list(FAULT_TYPES), feature_names=list(features.FEATURE_NAMES),
+                       make_estimator=_forest).fit(X, Y, groups)
+    Xt, Yt, _ = _data(seed=1)
+    predicted = model.predict(Xt)
+    for j in range(len(FAULT_TYPES)):
+        tp = np.sum((predicted[:, j] == 1) & (Yt[:, j] == 1))
+        assert tp / max(1, Yt[:, j].sum()) > 0.5
+    assert all(0.4 <= t <= 1.0 for t in model.thresholds().values())
+    proba = model.predict_proba(Xt)
+    assert proba.shape == Yt.shape and np.all((proba >= 0) & (proba <= 1))
+
+
+def test_choose_threshold_trades_recall_for_the_false_alarm_cap():
+    proba = np.array([0.95, 0.9, 0.8, 0.7, 0.6, 0.5, 0.45])
+    y = np.array([1, 1, 1, 0, 1, 0, 0])
+    healthy = y == 0
+    assert choose_threshold(proba, y, healthy, max_false_alarm=1.0) == pytest.approx(0.6)
+    assert choose_threshold(proba, y, healthy, max_false_alarm=0.0) == pytest.approx(0.8)
+
+
+def test_model_file_roundtrip_and_refusals(tmp_path):
+    X, Y, groups = _data()
+    model = FaultModel(labels=list(FAULT_TYPES), feature_names=list(features.FEATURE_NAMES),
+                       make_estimator=_forest).fit(X, Y, groups)
+    path = tmp_path / "model.skops"
+    model.save(path, card={"note": "test"})
+    loaded = load(path)
+    assert np.allclose(loaded.predict_proba(X[:10]), model.predict_proba(X[:10]))
+
+    other = tmp_path / "other-schema.skops"
+    payload = sio.load(path, trusted=sio.get_untrusted_types(file=path))
+    sio.dump({**payload, "schema": "deepfd-ci/features/v0"}, other)
+    with pytest.raises(ModelError, match="feature schema deepfd-ci/features/v0"):
+        load(other)
+
+    with pytest.raises(ModelError, match="not found"):
+        load(tmp_path / "missing.skops")
+    junk = tmp_path / "junk.skops"
+    junk.write_bytes(b"not a zip")
+    with pytest.raises(ModelError, match="not a deepfd-ci model file"):
+        load(junk)
+
+
+def test_a_file_with_untrusted_types_is_refused(tmp_path):
+    path = tmp_path / "evil.skops"
+    sio.dump({"format": "deepfd-ci/model/v1", "payload": _Evil()}, path)
+    with pytest.raises(ModelError, match="types deepfd-ci does not load"):
+        load(path)
+
+
+class _Evil:
+    def __init__(self) -> None:
+        self.x = 1
+
+
+def test_the_winner_is_calibrated_and_within_the_false_alarm_target():
+    def scores(name: str, f1: float, fa: float) -> training.Scores:
+        per = {t: {"precision": f1, "recall": f1, "f1": f1, "support": 1} for t in FAULT_TYPES}
+        return training.Scores(name, per, fa, fa, fa, 0.0, 0.0)
+
+    compared = [scores("deepfd_all", 0.9, 0.01), scores("forest", 0.7, 0.03), scores("boosting", 0.8, 0.2)]
+    assert training.choose_winner(compared).candidate == "forest"
+    assert training.choose_winner([scores("boosting", 0.8, 0.2), scores("forest", 0.5, 0.1)]).candidate == "forest"
+    assert training.choose_winner([scores("deepfd", 0.9, 0.0)]) is None
