@@ -10,7 +10,7 @@ so this measures localization alone. Scores per fault type:
 
     python benchmarks/localization_accuracy.py [MUTANTS_DIR] [--json] [--check] [--show-misses]
 
-MUTANTS_DIR (default corpus/mutants) is a folder written by the mutation generator: `<id>.py`
+MUTANTS_DIR (default deepfd_ci/artifacts/mutants) is a folder written by the mutation generator: `<id>.py`
 files and a `manifest.json` (schema deepfd-ci/mutants/v1) with each mutant's faults and the lines
 each changed (a pure deletion records the line above the gap). Exit code with --check: 1 when a
 target is missed.
@@ -142,7 +142,7 @@ def _row(name: str, s: Score) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "mutants", nargs="?", default="corpus/mutants", help="folder of mutants and manifests"
+        "mutants", nargs="?", default="deepfd_ci/artifacts/mutants", help="folder of mutants and manifests"
     )
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
