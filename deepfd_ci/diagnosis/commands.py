@@ -60,8 +60,9 @@ def _arrays(data: Dataset, X: np.ndarray | None = None) -> tuple[np.ndarray, ...
 
 def _check_dataset(data: Dataset) -> None:
     if data.features_schema != features.SCHEMA_VERSION or list(data.feature_names) != list(features.FEATURE_NAMES):
-        raise ModelError(f"the dataset was built with feature schema {data.features_schema}; this probe produces "
-                         f"{features.SCHEMA_VERSION}: rebuild it with `deepfd-ci corpus build`")
+        raise ModelError(f"the dataset's {len(data.feature_names)} features (schema {data.features_schema}) are not "
+                         f"the {len(features.FEATURE_NAMES)} this probe computes (schema {features.SCHEMA_VERSION}): "
+                         "recompute them with `deepfd-ci corpus build` (it reuses the recorded runs)")
 
 
 def _train(args: argparse.Namespace) -> int:
