@@ -13,7 +13,7 @@ from pathlib import Path
 
 from deepfd_ci import features
 from deepfd_ci.diagnosis import Diagnoser, diagnose_run
-from deepfd_ci.diagnosis.model import bundled_path, load, load_bundled
+from deepfd_ci.diagnosis.model import load, load_bundled
 from deepfd_ci.localization import localize, split_suppressed
 from deepfd_ci.probe import ProbeOptions, run_probes
 from deepfd_ci.records import RunRecord, ScriptReport
@@ -81,7 +81,7 @@ def load_model(options: DiagnoseOptions) -> Diagnoser | None:
         return None
     if options.model_path:
         return load(options.model_path)
-    return load_bundled() if bundled_path().exists() else None  # TEMPORARY until the model lands
+    return load_bundled()
 
 
 def report_for(record: RunRecord, options: DiagnoseOptions, model: Diagnoser | None) -> ScriptReport:

@@ -39,7 +39,9 @@ class FaultModel:
     labels), an isotonic calibrator fitted on out-of-fold probabilities of an inner cross-validation
     grouped like the outer one (no program on both sides), and a threshold chosen on the same
     out-of-fold probabilities: the best F1 among thresholds that raise this label on at most
-    `max_false_alarm` of the healthy rows.
+    `max_false_alarm` of the healthy rows. Then, since a healthy program is wrongly flagged when ANY
+    label fires, thresholds are raised together until at most `max_any_false_alarm` of the healthy
+    rows get any fault (`limit_false_alarms`).
     """
 
     labels: list[str]
@@ -47,6 +49,7 @@ class FaultModel:
     make_estimator: Callable[[], Any] | None = None
     columns: list[int] | None = None  # subset of feature columns the estimators see
     max_false_alarm: float = 0.01
+    max_any_false_alarm: float = 0.05
     inner_splits: int = 3
     estimators: dict[str, Any] = field(default_factory=dict)
     calibrators: dict[str, Any] = field(default_factory=dict)
@@ -61,6 +64,7 @@ class FaultModel:
         healthy = Y.sum(axis=1) == 0
         splits = list(GroupKFold(n_splits=min(self.inner_splits, len(set(groups)))).split(Xs, groups=groups))
         self.estimators, self.calibrators, self.threshold = {}, {}, {}
+        calibrated_oof = np.zeros(Y.shape, dtype=np.float64)
         for j, label in enumerate(self.labels):
             y = Y[:, j].astype(int)
             if y.min() == y.max():  # never (or always) seen: a constant answer, no calibration
@@ -74,10 +78,12 @@ class FaultModel:
                     continue
                 oof[test] = _positive_proba(self.make_estimator().fit(Xs[train], y[train]), Xs[test])
             calibrator = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(oof, y)
-            calibrated = calibrator.predict(oof)
+            calibrated_oof[:, j] = calibrator.predict(oof)
             self.calibrators[label] = calibrator
-            self.threshold[label] = choose_threshold(calibrated, y, healthy, self.max_false_alarm)
+            self.threshold[label] = choose_threshold(calibrated_oof[:, j], y, healthy, self.max_false_alarm)
             self.estimators[label] = self.make_estimator().fit(Xs, y)
+        cut = limit_false_alarms(calibrated_oof, Y, healthy, self._cut(), self.max_any_false_alarm)
+        self.threshold = dict(zip(self.labels, cut.tolist()))
         return self
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
@@ -145,6 +151,48 @@ def choose_threshold(proba: np.ndarray, y: np.ndarray, healthy: np.ndarray, max_
         if f1 >= best_f1 - 1e-9:  # ties: the highest threshold, the most conservative
             best, best_f1 = float(t), max(f1, best_f1)
     return best
+
+
+def limit_false_alarms(proba: np.ndarray, Y: np.ndarray, healthy: np.ndarray, cut: np.ndarray,
+                       max_any: float) -> np.ndarray:
+    """Raise per-label thresholds until at most `max_any` of the healthy rows get any label.
+
+    Greedy: each step raises one label's threshold to its next observed probability, choosing the
+    step that loses the least F1 (summed over labels) per healthy row it silences."""
+    cut = cut.astype(np.float64).copy()
+    if not healthy.any():
+        return cut
+
+    def any_fired() -> float:
+        return float((proba[healthy] >= cut).any(axis=1).mean())
+
+    def f1(j: int, t: float) -> float:
+        fired, y = proba[:, j] >= t, Y[:, j] == 1
+        tp = int(np.sum(fired & y))
+        return 2 * tp / max(1, int(fired.sum()) + int(y.sum()))
+
+    while any_fired() > max_any:
+        current = any_fired()
+        best: tuple[float, int, float] | None = None
+        for j in range(len(cut)):
+            above = proba[healthy, j][proba[healthy, j] >= cut[j]]
+            if above.size == 0:
+                continue
+            step = float(np.nextafter(above.min(), np.inf))  # just above the lowest healthy row that fires
+            old, cut[j] = cut[j], step
+            silenced = current - any_fired()
+            cut[j] = old
+            if silenced <= 0:
+                continue
+            cost = (f1(j, old) - f1(j, step)) / silenced
+            if best is None or cost < best[0]:
+                best = (cost, j, step)
+        if best is None:  # only rows that several labels flag remain: raise the cheapest label anyway
+            j = int(np.argmax([(proba[healthy, k] >= cut[k]).sum() for k in range(len(cut))]))
+            above = proba[healthy, j][proba[healthy, j] >= cut[j]]
+            best = (0.0, j, float(np.nextafter(above.min(), np.inf)))
+        cut[best[1]] = best[2]  # above 1.0 means the label never fires
+    return cut
 
 
 @functools.lru_cache(maxsize=4)

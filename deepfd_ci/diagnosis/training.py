@@ -49,12 +49,14 @@ def column_indices(kind: str) -> list[int] | None:
 
 
 def _forest() -> RandomForestClassifier:
-    return RandomForestClassifier(n_estimators=200, min_samples_leaf=2, max_features="sqrt",
+    # 100 trees with leaves of >= 4 runs: the shipped file stays a few MB and loads in well under a second.
+    return RandomForestClassifier(n_estimators=100, min_samples_leaf=4, max_features="sqrt",
                                   class_weight="balanced_subsample", n_jobs=2, random_state=0)
 
 
 def _boosting() -> HistGradientBoostingClassifier:
-    return HistGradientBoostingClassifier(max_iter=150, learning_rate=0.1, max_leaf_nodes=15,
+    # 100 rounds on 63 bins: the 200 fits of a grouped 5-fold comparison stay within minutes on 2 cores.
+    return HistGradientBoostingClassifier(max_iter=100, learning_rate=0.1, max_leaf_nodes=15, max_bins=63,
                                           l2_regularization=1.0, class_weight="balanced", random_state=0)
 
 
@@ -96,13 +98,14 @@ CANDIDATES: dict[str, Candidate] = {
 DEFAULT_CANDIDATE = "forest"
 
 
-def build_model(candidate: Candidate, max_false_alarm: float) -> FaultModel:
+def build_model(candidate: Candidate, max_false_alarm: float, max_any_false_alarm: float = 0.05) -> FaultModel:
     return FaultModel(
         labels=list(FAULT_TYPES),
         feature_names=list(features.FEATURE_NAMES),
         make_estimator=candidate.make_estimator,
         columns=column_indices(candidate.columns),
         max_false_alarm=max_false_alarm,
+        max_any_false_alarm=max_any_false_alarm,
     )
 
 
@@ -138,7 +141,8 @@ def label_scores(Y: np.ndarray, P: np.ndarray) -> dict[str, dict[str, float]]:
 
 
 def cross_validate(X: np.ndarray, Y: np.ndarray, groups: np.ndarray, programs: np.ndarray, originals: np.ndarray,
-                   candidate: Candidate, n_splits: int = 5, max_false_alarm: float = 0.01) -> tuple[Scores, np.ndarray]:
+                   candidate: Candidate, n_splits: int = 5, max_false_alarm: float = 0.01,
+                   max_any_false_alarm: float = 0.05) -> tuple[Scores, np.ndarray]:
     """Grouped K-fold; returns the scores and the out-of-fold probabilities (rows, labels)."""
     started = time.monotonic()
     proba = np.zeros(Y.shape, dtype=np.float64)
@@ -156,7 +160,7 @@ def cross_validate(X: np.ndarray, Y: np.ndarray, groups: np.ndarray, programs: n
                 proba[test, j] = model.predict_proba(Xte)[:, list(model.classes_).index(1)]
             cut[test] = 0.5
         else:
-            model = build_model(candidate, max_false_alarm).fit(X[train], Y[train], groups[train])
+            model = build_model(candidate, max_false_alarm, max_any_false_alarm).fit(X[train], Y[train], groups[train])
             proba[test] = model.predict_proba(X[test])
             cut[test] = model._cut()
     predicted = (proba >= cut).astype(int)

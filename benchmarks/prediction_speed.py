@@ -1,0 +1,59 @@
+"""Diagnosis time after the probe: loading the bundled model, then features + model + rules per run.
+
+Usage: python benchmarks/prediction_speed.py [--runs 200]
+
+Replays recorded probe runs from the committed dataset (no training), so it measures only what
+`diagnose` adds once the probe has finished. Prints the model load time and the median / p95 /
+max seconds of `diagnose_run` (feature vector, calibrated model, explicit checks, evidence) per
+run. Target (issue 3): prediction under 0.5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import statistics
+import time
+from pathlib import Path
+
+from deepfd_ci.diagnosis import diagnose_run
+from deepfd_ci.diagnosis.model import bundled_path, load
+from deepfd_ci.records import run_record_from_plain
+
+RECORDS = Path(__file__).resolve().parents[1] / "deepfd_ci" / "artifacts" / "dataset" / "records.jsonl.gz"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=200, help="recorded runs to replay")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    model = load(bundled_path())
+    load_seconds = time.perf_counter() - started
+
+    records = []
+    with gzip.open(RECORDS, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            record = run_record_from_plain(json.loads(line)["record"]).truncated(5)
+            if record.status == "ok":
+                records.append(record)
+            if len(records) >= args.runs:
+                break
+
+    times, faults = [], 0
+    for record in records:
+        started = time.perf_counter()
+        faults += len(diagnose_run(record, model).faults)
+        times.append(time.perf_counter() - started)
+    times.sort()
+    print(f"model load (cold, once per process): {load_seconds:.3f} s")
+    print(f"diagnose_run over {len(times)} recorded runs ({faults} faults reported): "
+          f"median {statistics.median(times) * 1000:.1f} ms, p95 {times[int(0.95 * (len(times) - 1))] * 1000:.1f} ms, "
+          f"max {times[-1] * 1000:.1f} ms")
+    print(f"worst case load + one run: {load_seconds + times[-1]:.3f} s (target < 0.5 s)")
+
+
+if __name__ == "__main__":
+    main()
