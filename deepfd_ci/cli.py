@@ -99,11 +99,12 @@ def _run_diagnose(args: argparse.Namespace) -> int:
         per = config.options_for(rel, base)
         overrides[path] = dataclasses.replace(per, ignore=sorted(config.ignored_types(rel)))
     try:
-        load_model(base)  # fail fast, before any training, on an unusable model file
+        if base.model_path:  # a model file of the user's: refuse it before any training
+            load_model(base)
+        reports = diagnose(args.paths, base, overrides)  # the bundled model loads during the probes
     except ModelError as exc:
         print(f"deepfd-ci: {exc}", file=sys.stderr)
         return 2
-    reports = diagnose(args.paths, base, overrides)
     if args.format == "json":
         data = [r.to_json() for r in reports]
         text = json.dumps(data[0] if len(data) == 1 else data, indent=2, allow_nan=False)

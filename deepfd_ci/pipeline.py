@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,8 +63,11 @@ def diagnose(
     """
     options = options or DiagnoseOptions()
     per_script = [(overrides or {}).get(path, options) for path in paths]
-    records = run_probes(paths, [o.probe_options() for o in per_script], jobs=options.jobs)
-    model = load_model(options)
+    # The model loads (about a second) while the probes train, in this otherwise idle process.
+    with ThreadPoolExecutor(max_workers=1) as loader:
+        loading = loader.submit(load_model, options)
+        records = run_probes(paths, [o.probe_options() for o in per_script], jobs=options.jobs)
+        model = loading.result()  # ModelError surfaces here, after the probes
     reports = [report_for(record, opts, model) for record, opts in zip(records, per_script)]
     if options.verify_fixes:
         verify_findings(

@@ -90,3 +90,13 @@ def test_malformed_config_names_key_and_line(tmp_path):
 def test_usage_errors_exit_2():
     result = run_cli("diagnose", "x.py", "--epochs", "0")
     assert result.returncode == 2 and "at least 1" in result.stderr
+
+
+def test_unusable_model_file_is_refused_before_training(tmp_path):
+    fake = tmp_path / "model.skops"
+    fake.write_bytes(b"not a zip archive")
+    log_dir = tmp_path / "logs"
+    result = run_cli("diagnose", str(EXAMPLES / "healthy_mlp.py"), "--model", str(fake), "--log-dir", str(log_dir))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "not a deepfd-ci model file" in result.stderr
+    assert not log_dir.exists()  # refused before the probe ran
