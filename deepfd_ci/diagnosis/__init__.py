@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from deepfd_ci.diagnosis import rules
 from deepfd_ci.diagnosis.explain import explain
-from deepfd_ci.diagnosis.observations import Observations, observe
+from deepfd_ci.diagnosis.observations import Observations, batch_extreme, observe
 from deepfd_ci.records import FAULT_TYPES, Fault, RunRecord
 
 
@@ -35,6 +35,20 @@ class Diagnosis:
     observations: Observations | None = None
 
 
+KERAS_DEFAULT_BATCH = 32  # what `fit` uses for arrays when no batch_size is given
+
+
+def _actionable(fault_type: str, record: RunRecord) -> bool:
+    """A batch-size fault is a batch too small or too large for the data (DESIGN.md): a learned vote
+    for it on a batch that is neither has no fix to offer, so it is not reported. Unknown sizes
+    (e.g. batches made by tf.data) leave the vote as it is."""
+    facts = record.facts
+    if fault_type != "batch_size" or facts is None:
+        return True
+    batch = facts.batch_size or (KERAS_DEFAULT_BATCH if facts.input_kind in ("numpy", "tensor") else None)
+    return batch_extreme(batch, facts.n_samples) is not False
+
+
 def diagnose_run(record: RunRecord, model: Diagnoser | None = None) -> Diagnosis:
     """Faults of one run: the learned model's (at or above its per-type thresholds) merged with the
     explicit checks', one fault per type with the higher confidence and its source."""
@@ -44,7 +58,8 @@ def diagnose_run(record: RunRecord, model: Diagnoser | None = None) -> Diagnosis
     if model is not None:
         thresholds = model.thresholds()
         for fault_type, p in model.predict_proba_record(record).items():
-            if p >= thresholds.get(fault_type, 1.0) and p >= scores.get(fault_type, (0.0, ""))[0]:
+            if (p >= thresholds.get(fault_type, 1.0) and p >= scores.get(fault_type, (0.0, ""))[0]
+                    and _actionable(fault_type, record)):
                 scores[fault_type] = (p, "model")
         info = {"name": model.name, "version": model.version}
     faults = []

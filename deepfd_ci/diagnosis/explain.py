@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from deepfd_ci.diagnosis.observations import Observations
+from deepfd_ci.diagnosis.observations import TINY_BATCH, Observations
 from deepfd_ci.records import RunRecord, StaticFacts
 
 TARGET_SCALE = 10.0  # regression targets with a larger std or mean are worth standardizing
@@ -169,7 +169,7 @@ def batch_size(record: RunRecord, obs: Observations) -> tuple[list[str], dict]:
     facts = record.facts
     bs = facts.batch_size if facts else None
     n = facts.n_samples if facts else None
-    direction = "low" if bs is not None and bs <= 4 else "high"
+    direction = "low" if bs is not None and bs <= TINY_BATCH else "high"
     evidence = []
     if bs is not None and n:
         evidence.append(f"batch size {bs} with {n} training samples gives {math.ceil(n / bs)} update(s) per epoch")

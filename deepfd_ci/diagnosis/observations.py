@@ -19,6 +19,15 @@ UNSCALED_STD = 5.0
 UNSCALED_MEAN = 5.0
 LR_HIGH = {"sgd": 1.0, "adadelta": 1.0, "adagrad": 1.0, "ftrl": 1.0, "default": 0.1}  # above: divergence expected
 LR_LOW = 1e-5
+TINY_BATCH = 4  # at or below: a batch-size fault is a batch too small (noisy steps)
+FEW_UPDATES = 4  # updates per epoch at or below: a batch too large for the data
+
+
+def batch_extreme(batch_size: int | None, n_samples: int | None) -> bool | None:
+    """Whether the batch is too small or too large for the data (None: not known for this input)."""
+    if not batch_size or not n_samples:
+        return None
+    return batch_size <= TINY_BATCH or math.ceil(n_samples / batch_size) <= FEW_UPDATES
 
 
 @dataclass

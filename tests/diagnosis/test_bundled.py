@@ -52,3 +52,32 @@ def test_whole_diagnosis_false_alarms_on_healthy_seed_runs_stay_under_5_percent(
     runs = _original_runs()
     alarms = [r.path for r in runs if diagnose_run(r, model).faults]
     assert len(alarms) / len(runs) <= 0.05, alarms
+
+
+class _VotesFor:
+    """A Diagnoser (the protocol diagnose_run takes) whose learned vote is fixed, to test the merge."""
+
+    name, version = "test", "1"
+
+    def __init__(self, fault_type: str, probability: float):
+        self.votes = {fault_type: probability}
+
+    def predict_proba_record(self, record: RunRecord) -> dict[str, float]:
+        return dict(self.votes)
+
+    def thresholds(self) -> dict[str, float]:
+        return {t: 0.5 for t in self.votes}
+
+
+def test_batch_size_votes_are_reported_only_for_batches_too_small_or_too_large():
+    record = next(r for r in _original_runs() if r.facts.input_kind == "numpy" and r.facts.batch_size
+                  and r.facts.n_samples and 4 < r.facts.batch_size < r.facts.n_samples // 8 and r.facts.n_samples > 8 * 32)
+    vote = _VotesFor("batch_size", 0.9)
+    assert "batch_size" not in [f.type for f in diagnose_run(record, vote).faults]  # a usual batch: no fix to offer
+    for batch in (1, record.facts.n_samples):  # one-sample steps; the whole set in one step
+        record.facts.batch_size = batch
+        faults = {f.type: f for f in diagnose_run(record, vote).faults}
+        assert faults["batch_size"].source == "model" and faults["batch_size"].confidence == 0.9
+    record.facts.batch_size = None  # Keras' default for arrays (32) is a usual batch
+    assert "batch_size" not in [f.type for f in diagnose_run(record, vote).faults]
+    assert "loss" in [f.type for f in diagnose_run(record, _VotesFor("loss", 0.9)).faults]  # other types untouched
