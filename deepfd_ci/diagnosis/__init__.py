@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from deepfd_ci.diagnosis import rules
 from deepfd_ci.diagnosis.explain import explain
 from deepfd_ci.diagnosis.observations import Observations, batch_extreme, observe
+from deepfd_ci.features.static import KERAS_DEFAULT_BATCH
 from deepfd_ci.records import FAULT_TYPES, Fault, RunRecord
 
 
@@ -33,9 +34,6 @@ class Diagnosis:
     symptoms: dict[str, bool]
     model: dict[str, Any] = field(default_factory=dict)
     observations: Observations | None = None
-
-
-KERAS_DEFAULT_BATCH = 32  # what `fit` uses for arrays when no batch_size is given
 
 
 def _actionable(fault_type: str, record: RunRecord) -> bool:

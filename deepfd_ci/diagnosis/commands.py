@@ -67,12 +67,20 @@ def _check_dataset(data: Dataset) -> None:
                          "recompute them with `deepfd-ci corpus build` (it reuses the recorded runs)")
 
 
-def _train(args: argparse.Namespace) -> int:
+def _usable_dataset(path: Path) -> Dataset | None:
+    """The dataset at `path` if this probe's features can be read from it; else None, said on stderr."""
     try:
-        data = read_dataset(args.dataset)
+        data = read_dataset(path)
         _check_dataset(data)
     except (OSError, ValueError, ModelError) as exc:
         print(f"deepfd-ci: cannot use the dataset: {exc}", file=sys.stderr)
+        return None
+    return data
+
+
+def _train(args: argparse.Namespace) -> int:
+    data = _usable_dataset(args.dataset)
+    if data is None:
         return 2
     names = [n.strip() for n in args.candidates.split(",") if n.strip()]
     unknown = [n for n in names if n not in training.CANDIDATES]
@@ -246,11 +254,8 @@ def _evaluate(args: argparse.Namespace) -> int:
         print(f"deepfd-ci: {exc}", file=sys.stderr)
         return 2
     if args.dataset is not None:
-        try:
-            data = read_dataset(args.dataset)
-            _check_dataset(data)
-        except (OSError, ValueError, ModelError) as exc:
-            print(f"deepfd-ci: cannot use the dataset: {exc}", file=sys.stderr)
+        data = _usable_dataset(args.dataset)
+        if data is None:
             return 2
         scores, _ = training.cross_validate(*_arrays(data), training.CANDIDATES[card["model"]])
         card = {**card, "per_label": scores.per_label, "per_label_programs": scores.extra["per_label_programs"],

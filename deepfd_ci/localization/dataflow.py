@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import libcst as cst
 from libcst.metadata import Assignment, ImportAssignment
 
 from deepfd_ci.localization.source import SourceFile, dotted, last_name
 from deepfd_ci.localization.values import is_literal, known, literal_value, matches
+
+_Def = TypeVar("_Def", cst.ClassDef, cst.FunctionDef)
 
 MAX_DEPTH = 16
 MAX_STEPS = 400  # per query: recursion through call sites could otherwise grow exponentially
@@ -315,7 +317,7 @@ class Resolver:
         if projected is not None:
             return file, projected
         if isinstance(value, cst.Call):
-            func = self._function_named(file, value.func)
+            func = self._defined_as(file, value.func, cst.FunctionDef)
             returns = [r for r in _returns(func[1]) if r.value is not None] if func else []
             if returns:
                 returned = returns[-1].value
@@ -557,7 +559,7 @@ class Resolver:
             return self._resolve(file, keyword.value, self._step(file, node, hops), depth + 1)
         if callee in _LOADERS:
             return [_loaded(use_file, attr, file, node, hops)]
-        cls = self._class_named(file, node.func)
+        cls = self._defined_as(file, node.func, cst.ClassDef)
         if cls is not None:
             return self._constructed_field(file, node, cls, name, hops, depth)
         fields = self._namedtuple_fields(file, node.func)
@@ -568,15 +570,16 @@ class Resolver:
                 return self._resolve(file, positional[index].value, self._step(file, node, hops), depth + 1)
         return []
 
-    def _class_named(self, file: SourceFile, func: cst.CSTNode) -> tuple[SourceFile, cst.ClassDef] | None:
+    def _defined_as(self, file: SourceFile, func: cst.CSTNode, kind: type[_Def]) -> tuple[SourceFile, _Def] | None:
+        """The class or function a called name refers to, in this module or through an import."""
         if not isinstance(func, cst.Name):
             return None
         for f, definition in self.definitions(file, func):
-            if isinstance(definition.node, cst.ClassDef):
+            if isinstance(definition.node, kind):
                 return f, definition.node
             if isinstance(definition, ImportAssignment):
                 for origin in self._imported(f, definition.node, func.value, (), 0):
-                    if isinstance(origin.node, cst.ClassDef):
+                    if isinstance(origin.node, kind):
                         return origin.file, origin.node
         return None
 
@@ -820,7 +823,7 @@ class Resolver:
                     Origin(o.file, o.node, o.hops, False, note + "; the default is set here") for o in origins
                 ]
             return [Origin(file, call, hops, False, note)]
-        func = self._function_named(file, call.func)
+        func = self._defined_as(file, call.func, cst.FunctionDef)
         if func is not None:
             func_file, definition = func
             returns = [r for r in _returns(definition) if r.value is not None]
@@ -830,20 +833,6 @@ class Resolver:
                     out += self._resolve(func_file, ret.value, self._step(file, call, hops), depth + 1)
                 return out
         return [Origin(file, call, hops)]
-
-    def _function_named(
-        self, file: SourceFile, func: cst.CSTNode
-    ) -> tuple[SourceFile, cst.FunctionDef] | None:
-        if not isinstance(func, cst.Name):
-            return None
-        for f, definition in self.definitions(file, func):
-            if isinstance(definition.node, cst.FunctionDef):
-                return f, definition.node
-            if isinstance(definition, ImportAssignment):
-                for origin in self._imported(f, definition.node, func.value, (), 0):
-                    if isinstance(origin.node, cst.FunctionDef):
-                        return origin.file, origin.node
-        return None
 
 
 # -- small pure helpers ------------------------------------------------------------------
