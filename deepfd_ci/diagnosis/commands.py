@@ -15,7 +15,7 @@ from deepfd_ci.corpus.dataset import Dataset, read_dataset
 from deepfd_ci.corpus.build import records_path
 from deepfd_ci.corpus.store import features_at_epochs
 from deepfd_ci.diagnosis import training
-from deepfd_ci.diagnosis.model import ModelError, bundled_path, card_of
+from deepfd_ci.diagnosis.model import MAX_ANY_FALSE_ALARM, MAX_FALSE_ALARM, ModelError, bundled_path, card_of
 from deepfd_ci.records import FAULT_TYPES
 
 DEFAULT_DATASET = Path("deepfd_ci/artifacts/dataset/runs.csv.gz")
@@ -38,10 +38,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train.add_argument("--candidates", default=",".join(training.CANDIDATES),
                        help="comma-separated candidates to compare (default: all)")
     train.add_argument("--folds", type=int, default=5)
-    train.add_argument("--max-false-alarm", type=float, default=0.01,
-                       help="per-label share of healthy runs a threshold may fire on (default 0.01)")
-    train.add_argument("--max-any-false-alarm", type=float, default=0.05,
-                       help="share of healthy runs on which any fault type may fire (default 0.05)")
+    train.add_argument("--max-false-alarm", type=float, default=MAX_FALSE_ALARM,
+                       help=f"per-label share of healthy runs a threshold may fire on (default {MAX_FALSE_ALARM})")
+    train.add_argument("--max-any-false-alarm", type=float, default=MAX_ANY_FALSE_ALARM,
+                       help="share of healthy runs on which any fault type may fire "
+                            f"(default {MAX_ANY_FALSE_ALARM})")
     train.add_argument("--skip-studies", action="store_true", help="skip the epochs/runs studies")
     train.set_defaults(handler=_train)
 
@@ -170,8 +171,10 @@ def _card(data: Dataset, args: argparse.Namespace, winner: training.Scores, comp
             "kill_test": data.meta.get("kill_test"),
         },
         "cross_validation": f"GroupKFold({args.folds}) by seed program; thresholds tuned inside each training fold "
-                            f"(per label <= {args.max_false_alarm:.0%} of healthy runs, any label <= "
+                            f"(per label <= {args.max_false_alarm:.1%} of healthy runs, any label <= "
                             f"{args.max_any_false_alarm:.0%})",
+        "folds": args.folds,
+        "false_alarm_caps": {"per_label": args.max_false_alarm, "any_label": args.max_any_false_alarm},
         "per_label": winner.per_label,
         "per_label_programs": winner.extra["per_label_programs"],
         "false_alarm_runs": winner.false_alarm_runs,
@@ -257,7 +260,12 @@ def _evaluate(args: argparse.Namespace) -> int:
         data = _usable_dataset(args.dataset)
         if data is None:
             return 2
-        scores, _ = training.cross_validate(*_arrays(data), training.CANDIDATES[card["model"]])
+        # The setup the model was trained with (older cards lack it: the defaults).
+        caps = card.get("false_alarm_caps") or {}
+        scores, _ = training.cross_validate(*_arrays(data), training.CANDIDATES[card["model"]],
+                                            n_splits=int(card.get("folds", 5)),
+                                            max_false_alarm=caps.get("per_label", MAX_FALSE_ALARM),
+                                            max_any_false_alarm=caps.get("any_label", MAX_ANY_FALSE_ALARM))
         card = {**card, "per_label": scores.per_label, "per_label_programs": scores.extra["per_label_programs"],
                 "false_alarm_runs": scores.false_alarm_runs, "false_alarm_originals": scores.false_alarm_originals,
                 "false_alarm_programs": scores.false_alarm_programs, "targets_met": training.meets_targets(scores)}

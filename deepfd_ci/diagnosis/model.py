@@ -25,6 +25,11 @@ from deepfd_ci.records import RunRecord
 MODEL_FORMAT = "deepfd-ci/model/v1"
 BUNDLED = "model.skops"
 MIN_THRESHOLD = 0.4  # below this a "fault" is less likely than not: stay silent
+# Thresholds may fire on at most this share of healthy training rows per label, and at most
+# MAX_ANY_FALSE_ALARM of them may get any label. Both are measured on the rows the thresholds are
+# tuned on, so held-out programs see somewhat more (the model card reports the held-out rate).
+MAX_FALSE_ALARM = 0.01
+MAX_ANY_FALSE_ALARM = 0.05
 
 
 class ModelError(RuntimeError):
@@ -48,8 +53,8 @@ class FaultModel:
     feature_names: list[str]
     make_estimator: Callable[[], Any] | None = None
     columns: list[int] | None = None  # subset of feature columns the estimators see
-    max_false_alarm: float = 0.01
-    max_any_false_alarm: float = 0.05
+    max_false_alarm: float = MAX_FALSE_ALARM
+    max_any_false_alarm: float = MAX_ANY_FALSE_ALARM
     inner_splits: int = 3
     estimators: dict[str, Any] = field(default_factory=dict)
     calibrators: dict[str, Any] = field(default_factory=dict)

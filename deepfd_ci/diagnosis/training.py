@@ -22,7 +22,7 @@ from sklearn.preprocessing import MinMaxScaler
 from sklearn.tree import DecisionTreeClassifier
 
 from deepfd_ci import features
-from deepfd_ci.diagnosis.model import FaultModel
+from deepfd_ci.diagnosis.model import MAX_ANY_FALSE_ALARM, MAX_FALSE_ALARM, FaultModel
 from deepfd_ci.records import DEEPFD_FAULT_TYPES, FAULT_TYPES
 
 STATIC_PREFIX = "static_"
@@ -97,7 +97,8 @@ CANDIDATES: dict[str, Candidate] = {
 }
 
 
-def build_model(candidate: Candidate, max_false_alarm: float, max_any_false_alarm: float = 0.05) -> FaultModel:
+def build_model(candidate: Candidate, max_false_alarm: float = MAX_FALSE_ALARM,
+                max_any_false_alarm: float = MAX_ANY_FALSE_ALARM) -> FaultModel:
     return FaultModel(
         labels=list(FAULT_TYPES),
         feature_names=list(features.FEATURE_NAMES),
@@ -140,8 +141,8 @@ def label_scores(Y: np.ndarray, P: np.ndarray) -> dict[str, dict[str, float]]:
 
 
 def cross_validate(X: np.ndarray, Y: np.ndarray, groups: np.ndarray, programs: np.ndarray, originals: np.ndarray,
-                   candidate: Candidate, n_splits: int = 5, max_false_alarm: float = 0.01,
-                   max_any_false_alarm: float = 0.05) -> tuple[Scores, np.ndarray]:
+                   candidate: Candidate, n_splits: int = 5, max_false_alarm: float = MAX_FALSE_ALARM,
+                   max_any_false_alarm: float = MAX_ANY_FALSE_ALARM) -> tuple[Scores, np.ndarray]:
     """Grouped K-fold; returns the scores and the out-of-fold probabilities (rows, labels)."""
     started = time.monotonic()
     proba = np.zeros(Y.shape, dtype=np.float64)

@@ -1,0 +1,37 @@
+"""`deepfd-ci model train` and `model evaluate` on a small slice of the committed dataset (no TF)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from deepfd_ci.cli import main
+from deepfd_ci.corpus.dataset import read_dataset, write_dataset
+from deepfd_ci.diagnosis.model import card_of
+
+DATASET = Path(__file__).resolve().parents[2] / "deepfd_ci" / "artifacts" / "dataset" / "runs.csv.gz"
+
+
+def test_evaluate_recomputes_the_scores_train_reported_with_the_same_setup(tmp_path, capsys):
+    data = read_dataset(DATASET)
+    seeds = sorted(set(data.groups))[:6]
+    rows = [r for r in data.rows if r.seed_program in seeds and r.run_seed < 2]
+    small = tmp_path / "runs.csv.gz"
+    write_dataset(small, rows, data.feature_names, data.features_schema, data.meta)
+    model, card = tmp_path / "model.skops", tmp_path / "MODEL_CARD.md"
+
+    # Non-default folds and caps: evaluate must re-run the setup the model was trained with.
+    assert main(["model", "train", "--dataset", str(small), "--candidates", "forest", "--folds", "3",
+                 "--max-false-alarm", "0.2", "--max-any-false-alarm", "0.3", "--skip-studies",
+                 "--out", str(model), "--card", str(card)]) == 0
+    trained = card_of(model)
+    assert trained["folds"] == 3
+    assert trained["false_alarm_caps"] == {"per_label": 0.2, "any_label": 0.3}
+    assert "per label <= 20.0% of healthy runs, any label <= 30%" in card.read_text()
+
+    capsys.readouterr()
+    assert main(["model", "evaluate", "--model", str(model), "--dataset", str(small), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["per_label"] == trained["per_label"]
+    assert report["false_alarm_runs"] == trained["false_alarm_runs"]
+    assert any(v["support"] > 0 and v["f1"] > 0 for v in report["per_label"].values())
