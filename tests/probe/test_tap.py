@@ -1,0 +1,115 @@
+"""The gradient tap's accumulated statistics against a NumPy reference, eagerly and inside a graph,
+including the steps that take its masked path (NaN, Inf, squares that overflow, a missing gradient)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from deepfd_ci.probe.tap import GradientTap
+
+SHAPES = [(5, 3), (3,), (4, 2, 2), (7,)]
+
+
+def _steps() -> list[list[np.ndarray | None]]:
+    rng = np.random.default_rng(0)
+    steps: list[list[np.ndarray | None]] = []
+    for k in range(10):
+        grads: list[np.ndarray | None] = [
+            (rng.normal(size=s) * 10 ** rng.uniform(-3, 3)).astype(np.float32) for s in SHAPES
+        ]
+        if k == 2:
+            grads[0][0, 0] = np.nan
+        if k == 4:
+            grads[2][1, 1, 1] = np.inf
+        if k == 6:
+            grads[1][:] = 1e30  # finite, but its square overflows float32
+        if k == 7:
+            grads[3][:] = 0.0
+            grads[0][1, :] = 0.0
+        if k == 8:
+            grads[1] = None  # a variable the loss does not reach
+        steps.append(grads)
+    return steps
+
+
+def _reference(steps: list[list[np.ndarray | None]]) -> dict[str, object]:
+    """The statistics the tap promises, computed in float64 over finite entries only."""
+    norm_sum, norm_max = np.zeros(len(SHAPES)), np.zeros(len(SHAPES))
+    gnorm_sum = gnorm_max = zero_sum = zero_max = abs_max = 0.0
+    finite_steps = nonfinite = 0
+    for grads in steps:
+        flat = [np.zeros(int(np.prod(s))) if g is None else g.astype(np.float64).ravel() for g, s in zip(grads, SHAPES)]
+        cat = np.concatenate(flat)
+        finite = bool(np.isfinite(cat).all())
+        clean = [np.where(np.isfinite(f), f, 0.0) for f in flat]
+        with np.errstate(over="ignore"):  # float32 squares overflow to inf, as in the graph
+            squares = np.array([np.sum(np.square(c.astype(np.float32)), dtype=np.float32) for c in clean],
+                               dtype=np.float64)
+        norms = np.sqrt(squares)
+        gnorm = float(np.sqrt(np.float32(squares.sum())))
+        ok = np.isfinite(gnorm)
+        norms = np.where(np.isfinite(norms), norms, 0.0)
+        gnorm = gnorm if ok else 0.0
+        counted = float(finite and ok)
+        zero = float(np.mean(cat == 0.0))
+        finite_steps += int(counted)
+        nonfinite += int(not finite)
+        norm_sum += norms * counted
+        norm_max = np.maximum(norm_max, norms)
+        gnorm_sum += gnorm * counted
+        gnorm_max = max(gnorm_max, gnorm)
+        zero_sum += zero
+        zero_max = max(zero_max, zero)
+        abs_max = max(abs_max, float(np.max(np.abs(np.concatenate(clean)))))
+    denominator = max(1, finite_steps)
+    return {
+        "steps": len(steps),
+        "norm_mean": norm_sum / denominator,
+        "norm_max": norm_max,
+        "global_norm_mean": gnorm_sum / denominator,
+        "global_norm_max": gnorm_max,
+        "zero_frac_mean": zero_sum / len(steps),
+        "zero_frac_max": zero_max,
+        "abs_max": abs_max,
+        "nonfinite_steps": nonfinite,
+    }
+
+
+@pytest.mark.parametrize("in_graph", [False, True], ids=["eager", "tf.function"])
+@pytest.mark.parametrize("window", [1, 10], ids=["each step", "ten steps"])
+def test_tap_statistics_match_a_numpy_reference(in_graph: bool, window: int):
+    variables = [tf.Variable(np.zeros(s, np.float32)) for s in SHAPES]
+    tap = GradientTap(variables)
+    steps = _steps()
+
+    def record(grads: list) -> None:
+        tap.record(grads)
+
+    record_fn = tf.function(record) if in_graph else record
+    for start in range(0, len(steps), window):
+        chunk = steps[start : start + window]
+        for grads in chunk:
+            record_fn([None if g is None else tf.constant(g) for g in grads])
+        snap = tap.snapshot_and_reset()
+        expected = _reference(chunk)
+        assert snap is not None
+        assert snap.steps == expected["steps"]
+        assert snap.nonfinite_steps == expected["nonfinite_steps"]
+        for name in ("norm_mean", "norm_max", "global_norm_mean", "global_norm_max", "zero_frac_mean",
+                     "zero_frac_max", "abs_max"):
+            assert np.allclose(getattr(snap, name), expected[name], rtol=1e-5), name
+    assert tap.snapshot_and_reset() is None  # reset: nothing recorded since
+
+
+def test_indexed_slices_count_as_their_dense_gradient():
+    table = tf.Variable(np.zeros((6, 2), np.float32))
+    tap = GradientTap([table])
+    values = np.array([[3.0, 4.0]], np.float32)
+    tap.record([tf.IndexedSlices(tf.constant(values), tf.constant([2]), tf.constant([6, 2]))])
+    snap = tap.snapshot_and_reset()
+    assert snap is not None
+    assert snap.global_norm_max == pytest.approx(5.0)
+    assert snap.zero_frac_max == pytest.approx(10 / 12)
+    assert snap.abs_max == pytest.approx(4.0)
