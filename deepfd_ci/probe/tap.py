@@ -27,13 +27,20 @@ class GradientSnapshot:
     nonfinite_steps: int
 
 
+# Above this many parameters a step costs its passes over the gradients more than its op count, so
+# a step whose gradients are all finite takes a shorter path under tf.cond (tracing both sides costs
+# ~40 ms once). Measured per training step of a 270k-parameter MLP: +0.20 ms with the branch, +0.48 ms
+# without; of the example MLP (6.5k): +0.10 ms with it, +0.07 ms without.
+BRANCH_ABOVE_PARAMS = 50_000
+
+
 class GradientTap:
     """Accumulators for one optimizer's variable list.
 
     Its ops join every training step and are traced with it, and a 5-epoch probe of a small model
     pays more for tracing an op than for running it, so they are few: one concatenation, per-variable
-    sums of a split (a segment sum cost ~150 us a step on the example CNN), two packed accumulator
-    variables (sums, maxima) instead of ten, and no branch (a tf.cond traces both sides).
+    sums of a split (the segment sum this replaced cost +1.9 ms a step on a 270k-parameter MLP), and
+    two packed accumulator variables (sums, maxima) instead of ten.
     """
 
     # Packed layout: these scalars first, then one entry per variable (norm sums, norm maxima).
@@ -47,6 +54,7 @@ class GradientTap:
         with tf.init_scope():  # eager, even when the first step is being traced into a graph
             self._sums = tf.Variable(tf.zeros((len(self._SUMS) + n,), tf.float32), trainable=False)
             self._maxes = tf.Variable(tf.zeros((len(self._MAXES) + n,), tf.float32), trainable=False)
+        self._size = float(max(1, sum(self.sizes)))
 
     def matches(self, variables: list[Any]) -> bool:
         return [int(np.prod(v.shape)) for v in variables] == self.sizes
@@ -61,10 +69,30 @@ class GradientTap:
             if isinstance(grad, tf.IndexedSlices):
                 grad = tf.convert_to_tensor(grad)
             flat.append(tf.reshape(tf.cast(grad, tf.float32), [-1]))
+        if sum(self.sizes) <= BRANCH_ABOVE_PARAMS:
+            sums, maxes = self._masked_step(flat)
+        else:
+            squares = tf.stack([tf.reduce_sum(tf.square(g)) for g in flat])
+            total = tf.reduce_sum(squares)
+            # A finite sum of squares means every entry is finite and nothing overflowed.
+            sums, maxes = tf.cond(tf.math.is_finite(total), lambda: self._finite_step(flat, squares, total),
+                                  lambda: self._masked_step(flat))
+        self._sums.assign_add(sums)
+        self._maxes.assign(tf.maximum(self._maxes, maxes))
+
+    def _finite_step(self, flat: list[Any], squares: Any, total: Any) -> tuple[Any, Any]:
+        norms, gnorm = tf.sqrt(squares), tf.sqrt(total)
+        magnitude = tf.abs(tf.concat(flat, axis=0))
+        zero_frac = (self._size - tf.reduce_sum(tf.sign(magnitude))) / self._size
+        sums = tf.concat([tf.stack([1.0, 1.0, gnorm, zero_frac, 0.0]), norms], axis=0)
+        maxes = tf.concat([tf.stack([gnorm, zero_frac, tf.reduce_max(magnitude)]), norms], axis=0)
+        return sums, maxes
+
+    def _masked_step(self, flat: list[Any]) -> tuple[Any, Any]:
+        """Statistics over the finite entries only, so the last numbers before a blow-up stay visible."""
         cat = tf.concat(flat, axis=0)
         finite_mask = tf.math.is_finite(cat)
         finite = tf.reduce_all(finite_mask)
-        # Statistics over finite entries only, so the last numbers before a blow-up stay visible.
         clean = tf.where(finite_mask, cat, 0.0)
         squares = tf.stack([tf.reduce_sum(part) for part in tf.split(tf.square(clean), self.sizes)])
         norms = tf.sqrt(squares)
@@ -75,10 +103,9 @@ class GradientTap:
         counted = tf.cast(tf.logical_and(finite, ok), tf.float32)
         zero_frac = tf.reduce_mean(tf.cast(tf.equal(cat, 0.0), tf.float32))
         nonfinite = 1.0 - tf.cast(finite, tf.float32)
-        self._sums.assign_add(
-            tf.concat([tf.stack([1.0, counted, gnorm * counted, zero_frac, nonfinite]), norms * counted], axis=0))
-        step_maxes = tf.concat([tf.stack([gnorm, zero_frac, tf.reduce_max(tf.abs(clean))]), norms], axis=0)
-        self._maxes.assign(tf.maximum(self._maxes, step_maxes))
+        sums = tf.concat([tf.stack([1.0, counted, gnorm * counted, zero_frac, nonfinite]), norms * counted], axis=0)
+        maxes = tf.concat([tf.stack([gnorm, zero_frac, tf.reduce_max(tf.abs(clean))]), norms], axis=0)
+        return sums, maxes
 
     def snapshot_and_reset(self) -> GradientSnapshot | None:
         sums, maxes = self._sums.numpy(), self._maxes.numpy()

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from deepfd_ci.probe import tap as tap_module
 from deepfd_ci.probe.tap import GradientTap
 
 SHAPES = [(5, 3), (3,), (4, 2, 2), (7,)]
@@ -77,9 +78,11 @@ def _reference(steps: list[list[np.ndarray | None]]) -> dict[str, object]:
     }
 
 
+@pytest.mark.parametrize("branch_above", [tap_module.BRANCH_ABOVE_PARAMS, 0], ids=["one path", "finite-step branch"])
 @pytest.mark.parametrize("in_graph", [False, True], ids=["eager", "tf.function"])
 @pytest.mark.parametrize("window", [1, 10], ids=["each step", "ten steps"])
-def test_tap_statistics_match_a_numpy_reference(in_graph: bool, window: int):
+def test_tap_statistics_match_a_numpy_reference(in_graph: bool, window: int, branch_above: int, monkeypatch):
+    monkeypatch.setattr(tap_module, "BRANCH_ABOVE_PARAMS", branch_above)
     variables = [tf.Variable(np.zeros(s, np.float32)) for s in SHAPES]
     tap = GradientTap(variables)
     steps = _steps()
