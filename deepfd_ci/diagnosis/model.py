@@ -27,7 +27,7 @@ BUNDLED = "model.skops"
 MIN_THRESHOLD = 0.4  # below this a "fault" is less likely than not: stay silent
 # Thresholds may fire on at most this share of healthy training rows per label, and at most
 # MAX_ANY_FALSE_ALARM of them may get any label. Both are measured on the rows the thresholds are
-# tuned on, so held-out programs see somewhat more (the model card reports the held-out rate).
+# tuned on, so held-out programs can see more (the model card reports the held-out rate).
 MAX_FALSE_ALARM = 0.01
 MAX_ANY_FALSE_ALARM = 0.05
 
