@@ -176,14 +176,18 @@ def limit_false_alarms(proba: np.ndarray, Y: np.ndarray, healthy: np.ndarray, cu
         tp = int(np.sum(fired & y))
         return 2 * tp / max(1, int(fired.sum()) + int(y.sum()))
 
+    def next_step(j: int) -> float | None:
+        """Just above the lowest healthy row that label j fires on (None: it fires on none)."""
+        above = proba[healthy, j][proba[healthy, j] >= cut[j]]
+        return float(np.nextafter(above.min(), np.inf)) if above.size else None
+
     while any_fired() > max_any:
         current = any_fired()
         best: tuple[float, int, float] | None = None
         for j in range(len(cut)):
-            above = proba[healthy, j][proba[healthy, j] >= cut[j]]
-            if above.size == 0:
+            step = next_step(j)
+            if step is None:
                 continue
-            step = float(np.nextafter(above.min(), np.inf))  # just above the lowest healthy row that fires
             old, cut[j] = cut[j], step
             silenced = current - any_fired()
             cut[j] = old
@@ -192,10 +196,9 @@ def limit_false_alarms(proba: np.ndarray, Y: np.ndarray, healthy: np.ndarray, cu
             cost = (f1(j, old) - f1(j, step)) / silenced
             if best is None or cost < best[0]:
                 best = (cost, j, step)
-        if best is None:  # only rows that several labels flag remain: raise the cheapest label anyway
+        if best is None:  # only rows that several labels flag remain: raise the label firing on most
             j = int(np.argmax([(proba[healthy, k] >= cut[k]).sum() for k in range(len(cut))]))
-            above = proba[healthy, j][proba[healthy, j] >= cut[j]]
-            best = (0.0, j, float(np.nextafter(above.min(), np.inf)))
+            best = (0.0, j, next_step(j))
         cut[best[1]] = best[2]  # above 1.0 means the label never fires
     return cut
 
