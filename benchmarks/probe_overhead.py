@@ -4,13 +4,16 @@ Usage: python benchmarks/probe_overhead.py [--repeats 5] [--epochs 5]
 Models: the examples' MLP and CNN (the target), and a 300k-parameter MLP ("wide"), the size where
 the per-step gradient statistics cost most. On the digits data, 5 epochs of batch 32.
 Both sides build a fresh model of the same architecture and time only `fit` (tracing included),
-alternating plain/instrumented so machine noise hits both alike. Prints medians of wall time and
-of process CPU time (steadier on a shared machine: other processes do not inflate it) and ratios.
+alternating plain/instrumented (and which goes first) so machine noise hits both alike. Prints
+medians of wall time and of process CPU time (steadier on a shared machine: other processes do not
+inflate it), their ratios, and the median of the paired CPU ratios (each repeat's two fits ran back
+to back, so drifts of the machine's speed over minutes cancel).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import time
@@ -55,6 +58,10 @@ def timed_fit(build, x, y, epochs: int, instrumented: bool) -> tuple[float, floa
         session = ProbeSession(path="bench", epochs=epochs, seed=0, deadline=time.monotonic() + 3600,
                                started=time.monotonic(), phase=lambda _: None, checkpoint=lambda _: None)
         session.install()
+    # A full collection walks TensorFlow's ~350k objects (~0.2 s). The probe child runs one fit after
+    # its imports and never reaches one (0 during the examples' probes); fits repeated in this process
+    # do, inside one side's fit at random. Starting every fit from a clean heap spares both sides.
+    gc.collect()
     start, cpu = time.perf_counter(), time.process_time()
     try:
         model.fit(x, y, epochs=epochs, batch_size=32, validation_split=0.1, verbose=0)
@@ -79,16 +86,18 @@ def main() -> None:
     x_img = x_flat.reshape(-1, 8, 8, 1)
     y = digits.target
     print(f"{args.repeats} alternating repeats, {args.epochs} epochs, medians")
-    print(f"{'model':6} {'plain s':>8} {'probed s':>9} {'ratio':>6} {'plain cpu':>10} {'probed cpu':>11} {'cpu ratio':>10}")
+    print(f"{'model':6} {'plain s':>8} {'probed s':>9} {'ratio':>6} {'plain cpu':>10} {'probed cpu':>11} "
+          f"{'cpu ratio':>10} {'paired':>7}")
     for name, build, x in (("MLP", mlp, x_flat), ("CNN", cnn, x_img), ("wide", wide_mlp, x_flat)):
         timed_fit(build, x, y, 1, False)  # warm up TF kernels once per architecture
         plain, probed = [], []
-        for _ in range(args.repeats):
-            plain.append(timed_fit(build, x, y, args.epochs, False))
-            probed.append(timed_fit(build, x, y, args.epochs, True))
+        for repeat in range(args.repeats):
+            for instrumented in (False, True) if repeat % 2 == 0 else (True, False):
+                (probed if instrumented else plain).append(timed_fit(build, x, y, args.epochs, instrumented))
         p, q = statistics.median(t for t, _ in plain), statistics.median(t for t, _ in probed)
         pc, qc = statistics.median(c for _, c in plain), statistics.median(c for _, c in probed)
-        print(f"{name:6} {p:8.2f} {q:9.2f} {q / p:6.2f} {pc:10.2f} {qc:11.2f} {qc / pc:10.2f}")
+        paired = statistics.median(b / a for (_, a), (_, b) in zip(plain, probed))
+        print(f"{name:6} {p:8.2f} {q:9.2f} {q / p:6.2f} {pc:10.2f} {qc:11.2f} {qc / pc:10.2f} {paired:7.2f}")
 
 
 if __name__ == "__main__":
