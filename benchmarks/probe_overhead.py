@@ -1,22 +1,29 @@
 """Instrumented vs plain `fit` for the same epochs, in one process, as a ratio (target <= 1.15).
 
 Usage: python benchmarks/probe_overhead.py [--repeats 5] [--epochs 5]
-Models: the examples' MLP and CNN (the target), and a 300k-parameter MLP ("wide"), the size where
-the per-step gradient statistics cost most. On the digits data, 5 epochs of batch 32.
-Both sides build a fresh model of the same architecture and time only `fit` (tracing included),
-alternating plain/instrumented (and which goes first) so machine noise hits both alike. Prints
-medians of wall time and of process CPU time (steadier on a shared machine: other processes do not
-inflate it), their ratios, and the median of the paired CPU ratios (each repeat's two fits ran back
-to back, so drifts of the machine's speed over minutes cancel).
+Workloads: the `fit` calls of `examples/healthy_mlp.py` and `examples/healthy_cnn.py` (the target),
+replayed as the scripts make them (their data, compile settings and fit arguments; epochs capped
+as the probe caps them), and a 300k-parameter MLP on the digits ("wide"), the size where the
+per-step gradient statistics cost most. Every timed fit trains a fresh clone of the script's
+model and times only `fit` (tracing included), alternating plain/instrumented (and which goes
+first) so machine noise hits both alike. Prints medians of wall time and of process CPU time
+(steadier on a shared machine: other processes do not inflate it), their ratios, and the median of
+the paired CPU ratios (each repeat's two fits ran back to back, so drifts of the machine's speed
+over minutes cancel).
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import inspect
 import os
+import runpy
 import statistics
 import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from deepfd_ci.probe.sandbox import QUIET_TF_ENV  # imports neither numpy nor TensorFlow
 
@@ -32,27 +39,62 @@ from sklearn.datasets import load_digits  # noqa: E402
 from deepfd_ci.probe.instrument import ProbeSession, ProbeStop  # noqa: E402
 
 
-def mlp() -> keras.Model:
-    return keras.Sequential([keras.Input((64,)), keras.layers.Dense(64, activation="relu"),
-                             keras.layers.Dense(32, activation="relu"), keras.layers.Dense(10, activation="softmax")])
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
-def cnn() -> keras.Model:
-    return keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Conv2D(16, 3, padding="same", activation="relu"),
-                             keras.layers.MaxPooling2D(), keras.layers.Conv2D(32, 3, padding="same", activation="relu"),
-                             keras.layers.Flatten(), keras.layers.Dense(64, activation="relu"),
-                             keras.layers.Dense(10, activation="softmax")])
+@dataclass
+class Workload:
+    name: str
+    model: keras.Model  # the template: every timed fit trains a fresh clone of it
+    fit_arguments: dict[str, Any]
 
 
-def wide_mlp() -> keras.Model:
+class _Captured(BaseException):
+    pass
+
+
+def example_workload(name: str, script: Path) -> Workload:
+    """Run the example up to its first `fit` and keep the model and the arguments of that call."""
+    captured: dict[str, Any] = {}
+    original_fit = keras.Model.fit
+    signature = inspect.signature(original_fit)
+
+    def capture(model: keras.Model, *args: Any, **kwargs: Any) -> None:
+        bound = signature.bind(model, *args, **kwargs)
+        bound.apply_defaults()
+        captured.update(bound.arguments)
+        raise _Captured
+
+    keras.Model.fit = capture
+    cwd = os.getcwd()
+    try:
+        os.chdir(script.parent)
+        runpy.run_path(str(script), run_name="__main__")
+    except _Captured:
+        pass
+    finally:
+        keras.Model.fit = original_fit
+        os.chdir(cwd)
+    if not captured:
+        raise SystemExit(f"{script} never called fit()")
+    model = captured.pop("self")
+    return Workload(name, model, captured)
+
+
+def wide_workload() -> Workload:
     """Not an example script: 300k parameters, where a step's cost is its passes over the gradients."""
-    return keras.Sequential([keras.Input((64,)), keras.layers.Dense(512, activation="relu"),
-                             keras.layers.Dense(512, activation="relu"), keras.layers.Dense(10, activation="softmax")])
-
-
-def timed_fit(build, x, y, epochs: int, instrumented: bool) -> tuple[float, float]:
-    model = build()
+    digits = load_digits()
+    model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(512, activation="relu"),
+                              keras.layers.Dense(512, activation="relu"), keras.layers.Dense(10, activation="softmax")])
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    x = (digits.data / 16.0).astype("float32")
+    return Workload("wide", model, {"x": x, "y": digits.target, "batch_size": 32, "validation_split": 0.1})
+
+
+def timed_fit(workload: Workload, epochs: int, instrumented: bool) -> tuple[float, float]:
+    model = keras.models.clone_model(workload.model)  # fresh weights, same architecture
+    model.compile_from_config(workload.model.get_compile_config())  # a fresh optimizer too
+    arguments = {**workload.fit_arguments, "epochs": epochs, "verbose": 0}
     session = None
     if instrumented:
         session = ProbeSession(path="bench", epochs=epochs, seed=0, deadline=time.monotonic() + 3600,
@@ -64,7 +106,7 @@ def timed_fit(build, x, y, epochs: int, instrumented: bool) -> tuple[float, floa
     gc.collect()
     start, cpu = time.perf_counter(), time.process_time()
     try:
-        model.fit(x, y, epochs=epochs, batch_size=32, validation_split=0.1, verbose=0)
+        model.fit(**arguments)
     except ProbeStop:
         pass
     finally:
@@ -81,23 +123,21 @@ def main() -> None:
     args = parser.parse_args()
     tf.config.threading.set_intra_op_parallelism_threads(1)
     tf.config.threading.set_inter_op_parallelism_threads(1)
-    digits = load_digits()
-    x_flat = (digits.data / 16.0).astype("float32")
-    x_img = x_flat.reshape(-1, 8, 8, 1)
-    y = digits.target
+    workloads = [example_workload("MLP", EXAMPLES / "healthy_mlp.py"),
+                 example_workload("CNN", EXAMPLES / "healthy_cnn.py"), wide_workload()]
     print(f"{args.repeats} alternating repeats, {args.epochs} epochs, medians")
     print(f"{'model':6} {'plain s':>8} {'probed s':>9} {'ratio':>6} {'plain cpu':>10} {'probed cpu':>11} "
           f"{'cpu ratio':>10} {'paired':>7}")
-    for name, build, x in (("MLP", mlp, x_flat), ("CNN", cnn, x_img), ("wide", wide_mlp, x_flat)):
-        timed_fit(build, x, y, 1, False)  # warm up TF kernels once per architecture
+    for workload in workloads:
+        timed_fit(workload, 1, False)  # warm up TF kernels once per architecture
         plain, probed = [], []
         for repeat in range(args.repeats):
             for instrumented in (False, True) if repeat % 2 == 0 else (True, False):
-                (probed if instrumented else plain).append(timed_fit(build, x, y, args.epochs, instrumented))
+                (probed if instrumented else plain).append(timed_fit(workload, args.epochs, instrumented))
         p, q = statistics.median(t for t, _ in plain), statistics.median(t for t, _ in probed)
         pc, qc = statistics.median(c for _, c in plain), statistics.median(c for _, c in probed)
         paired = statistics.median(b / a for (_, a), (_, b) in zip(plain, probed))
-        print(f"{name:6} {p:8.2f} {q:9.2f} {q / p:6.2f} {pc:10.2f} {qc:11.2f} {qc / pc:10.2f} {paired:7.2f}")
+        print(f"{workload.name:6} {p:8.2f} {q:9.2f} {q / p:6.2f} {pc:10.2f} {qc:11.2f} {qc / pc:10.2f} {paired:7.2f}")
 
 
 if __name__ == "__main__":
