@@ -30,6 +30,8 @@ STATUSES: tuple[str, ...] = ("ok", "invalid", "crashed", "timeout", "no_training
 
 REPORT_SCHEMA = "deepfd-ci/diagnosis/v1"
 
+KERAS_DEFAULT_BATCH = 32  # what `fit` uses for arrays and tensors when no batch_size is given
+
 
 # ---------------------------------------------------------------------------------------------
 # Probe output: what one instrumented run observed.
@@ -76,7 +78,7 @@ class StaticFacts:
     batch_size: int | None = None
     steps_per_epoch: int | None = None
     n_samples: int | None = None
-    input_kind: str | None = None  # numpy | tf.data | generator | py_dataset | tensor | other
+    input_kind: str | None = None  # numpy | tensor | dict | tf.data | generator | py_dataset
     has_validation: bool = False
     optimizer: str | None = None  # class name, e.g. "SGD"
     learning_rate: float | None = None
@@ -95,6 +97,15 @@ class StaticFacts:
     task: str = "unknown"  # binary | multiclass | multilabel | regression | unknown
     n_classes: int | None = None
     labels_one_hot: bool | None = None
+
+    @property
+    def batch_size_used(self) -> int | None:
+        """The batch `fit` trains with: the one requested, else Keras' default for arrays and tensors
+        (numpy, tf.Tensor, dicts of them); None when the data makes its own batches (tf.data,
+        generators, PyDataset)."""
+        if self.batch_size:
+            return self.batch_size
+        return KERAS_DEFAULT_BATCH if self.input_kind in ("numpy", "tensor", "dict") else None
 
 
 @dataclass

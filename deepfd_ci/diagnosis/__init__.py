@@ -13,7 +13,6 @@ from typing import Any, Protocol
 from deepfd_ci.diagnosis import rules
 from deepfd_ci.diagnosis.explain import explain
 from deepfd_ci.diagnosis.observations import Observations, batch_extreme, observe
-from deepfd_ci.features.static import KERAS_DEFAULT_BATCH
 from deepfd_ci.records import FAULT_TYPES, Fault, RunRecord
 
 
@@ -43,8 +42,7 @@ def _actionable(fault_type: str, record: RunRecord) -> bool:
     facts = record.facts
     if fault_type != "batch_size" or facts is None:
         return True
-    batch = facts.batch_size or (KERAS_DEFAULT_BATCH if facts.input_kind in ("numpy", "tensor") else None)
-    return batch_extreme(batch, facts.n_samples) is not False
+    return batch_extreme(facts.batch_size_used, facts.n_samples) is not False
 
 
 def diagnose_run(record: RunRecord, model: Diagnoser | None = None) -> Diagnosis:

@@ -167,7 +167,7 @@ def epochs(record: RunRecord, obs: Observations) -> tuple[list[str], dict]:
 
 def batch_size(record: RunRecord, obs: Observations) -> tuple[list[str], dict]:
     facts = record.facts
-    bs = facts.batch_size if facts else None
+    bs = facts.batch_size_used if facts else None
     n = facts.n_samples if facts else None
     direction = "low" if bs is not None and bs <= TINY_BATCH else "high"
     evidence = []

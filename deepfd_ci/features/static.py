@@ -31,7 +31,6 @@ ACTIVATIONS = ("softmax", "sigmoid", "linear", "relu", "tanh", "softplus", "soft
 # Keras 3 default learning rates: a mutant or a bug is usually orders of magnitude away from them.
 DEFAULT_LR = {"sgd": 1e-2}
 DEFAULT_LR_OTHER = 1e-3
-KERAS_DEFAULT_BATCH = 32  # what `fit` uses for arrays when no batch_size is given
 TASKS = ("binary", "multiclass", "multilabel", "regression", "unknown")
 INITIALIZERS_BAD = {"zeros", "ones", "constant"}
 _TRAINABLE = {"Dense", "Conv1D", "Conv2D", "Conv3D", "LSTM", "GRU", "SimpleRNN", "Bidirectional",
@@ -143,11 +142,11 @@ def encode(facts: StaticFacts) -> dict[str, float]:
     out["label_encoding_mismatch"] = float(label_encoding_mismatch(facts))
     out["logits_mismatch"] = float(logits_mismatch(facts))
     out["log_epochs_requested"] = _log10(facts.epochs_requested)
-    out["log_batch_size"] = _log10(facts.batch_size or (KERAS_DEFAULT_BATCH if facts.input_kind == "numpy" else None))
+    bs = facts.batch_size_used
+    out["log_batch_size"] = _log10(bs)
     n = facts.n_samples
-    bs = facts.batch_size or KERAS_DEFAULT_BATCH
-    out["batch_fraction"] = min(1.0, bs / n) if n else float("nan")
-    out["log_steps_per_epoch"] = _log10(math.ceil(n / bs) if n else facts.steps_per_epoch)
+    out["batch_fraction"] = min(1.0, bs / n) if n and bs else float("nan")
+    out["log_steps_per_epoch"] = _log10(math.ceil(n / bs) if n and bs else facts.steps_per_epoch)
     out["log_n_samples"] = _log10(n)
     out["has_validation"] = float(facts.has_validation)
     out["custom_loop"] = float(facts.training_api == "custom_loop")

@@ -4,9 +4,11 @@ diagnosis (model + explicit checks) stays silent on the healthy seed programs' r
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 from deepfd_ci import features
+from deepfd_ci.features import static
 from deepfd_ci.corpus.store import load_store
 from deepfd_ci.diagnosis import diagnose_run, rules
 from deepfd_ci.diagnosis.model import card_of, load_bundled
@@ -79,3 +81,25 @@ def test_batch_size_votes_are_reported_only_for_batches_too_small_or_too_large()
     record.facts.batch_size = None  # Keras' default for arrays (32) is a usual batch
     assert "batch_size" not in [f.type for f in diagnose_run(record, vote).faults]
     assert "loss" in [f.type for f in diagnose_run(record, _VotesFor("loss", 0.9)).faults]  # other types untouched
+
+
+def test_keras_default_batch_is_the_same_for_features_gate_and_evidence():
+    """`fit` trains arrays, tensors and dicts of them in batches of 32 when none is given; datasets
+    make their own. The static features, the batch-size gate and the evidence read it alike."""
+    record = next(r for r in _original_runs() if r.facts.input_kind == "numpy" and r.facts.n_samples)
+    facts = record.facts
+    facts.n_samples = 100  # 32 a batch: 4 updates an epoch, a batch too large for the data
+    vote = _VotesFor("batch_size", 0.9)
+    for kind in ("numpy", "tensor", "dict"):
+        facts.batch_size, facts.input_kind = None, kind
+        assert facts.batch_size_used == 32
+        assert static.encode(facts)["log_batch_size"] == math.log10(32)
+        fault = {f.type: f for f in diagnose_run(record, vote).faults}["batch_size"]
+        assert "batch size 32 with 100 training samples gives 4 update(s) per epoch" in fault.evidence
+    for kind in ("tf.data", "generator", "py_dataset"):
+        facts.input_kind = kind
+        assert facts.batch_size_used is None
+        assert math.isnan(static.encode(facts)["log_batch_size"])
+        assert "batch_size" in [f.type for f in diagnose_run(record, vote).faults]  # unknown: the vote stands
+    facts.batch_size = 8
+    assert facts.batch_size_used == 8
