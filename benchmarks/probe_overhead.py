@@ -20,6 +20,7 @@ import inspect
 import os
 import runpy
 import statistics
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,15 +67,17 @@ def example_workload(name: str, script: Path) -> Workload:
         raise _Captured
 
     keras.Model.fit = capture
-    cwd = os.getcwd()
+    cwd, argv = os.getcwd(), sys.argv
     try:
-        os.chdir(script.parent)
+        os.chdir(script.parent)  # as the probe runs it: in its folder, with no arguments of ours
+        sys.argv = [str(script)]
         runpy.run_path(str(script), run_name="__main__")
     except _Captured:
         pass
     finally:
         keras.Model.fit = original_fit
         os.chdir(cwd)
+        sys.argv = argv
     if not captured:
         raise SystemExit(f"{script} never called fit()")
     model = captured.pop("self")
