@@ -31,6 +31,9 @@ STATUSES: tuple[str, ...] = ("ok", "invalid", "crashed", "timeout", "no_training
 REPORT_SCHEMA = "deepfd-ci/diagnosis/v1"
 
 KERAS_DEFAULT_BATCH = 32  # what `fit` uses for arrays and tensors when no batch_size is given
+# Inputs held in memory as arrays (numpy, tf.Tensor, dicts of them): the probe reads them whole, and
+# `fit` batches them itself. The other kinds (tf.data, generators, PyDataset) make their own batches.
+ARRAY_INPUT_KINDS = ("numpy", "tensor", "dict")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -105,7 +108,7 @@ class StaticFacts:
         generators, PyDataset)."""
         if self.batch_size:
             return self.batch_size
-        return KERAS_DEFAULT_BATCH if self.input_kind in ("numpy", "tensor", "dict") else None
+        return KERAS_DEFAULT_BATCH if self.input_kind in ARRAY_INPUT_KINDS else None
 
 
 @dataclass

@@ -13,7 +13,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from deepfd_ci.records import ArrayStats, LayerInfo
+from deepfd_ci.records import ARRAY_INPUT_KINDS, ArrayStats, LayerInfo
 
 SAMPLE_ROWS = 256
 _UNIQUE_CAP = 1000
@@ -260,7 +260,7 @@ def _unpack(element: Any) -> tuple[Any, Any]:
 
 def sample_from(x: Any, y: Any, kind: str, rows: int = SAMPLE_ROWS) -> Sample | None:
     """First `rows` examples of the training data, without consuming a one-shot iterator."""
-    if kind in ("numpy", "tensor", "dict"):
+    if kind in ARRAY_INPUT_KINDS:
         xs, ys = to_numpy(x), to_numpy(y)
         n = n_rows(xs) or 0
         take = min(n, rows)

@@ -26,7 +26,7 @@ from keras.src.optimizers.base_optimizer import BaseOptimizer
 from deepfd_ci.probe import facts as facts_mod
 from deepfd_ci.probe.monitor import Monitor, WeightWatch, fill_gradients
 from deepfd_ci.probe.tap import GradientTap, LossTap
-from deepfd_ci.records import Check, RunInfo, RunRecord, StaticFacts, to_plain
+from deepfd_ci.records import ARRAY_INPUT_KINDS, Check, RunInfo, RunRecord, StaticFacts, to_plain
 
 _SLICE_SECONDS = 1.0  # custom loops: one check per second of training
 
@@ -241,7 +241,7 @@ class ProbeSession:
             facts.n_outputs = 1
 
         train_x, train_y, val_x, val_y = x, y, None, None
-        if kind in ("numpy", "tensor", "dict"):
+        if kind in ARRAY_INPUT_KINDS:
             train_x, train_y = facts_mod.to_numpy(x), facts_mod.to_numpy(y)
             rows = facts_mod.n_rows(train_x) or 0
             if split > 0 and validation is None:
@@ -251,7 +251,7 @@ class ProbeSession:
             facts.n_samples = facts_mod.n_rows(train_x)
             facts.x, facts.y = facts_mod.array_stats(train_x), facts_mod.array_stats(train_y)
         sample = facts_mod.sample_from(train_x, train_y, kind)
-        if kind not in ("numpy", "tensor", "dict") and sample is not None:
+        if kind not in ARRAY_INPUT_KINDS and sample is not None:
             facts.x, facts.y = facts_mod.array_stats(sample.x), facts_mod.array_stats(sample.y)
         if validation is not None:
             val_kind = facts_mod.input_kind(validation)

@@ -8,11 +8,11 @@ import math
 from pathlib import Path
 
 from deepfd_ci import features
-from deepfd_ci.features import static
 from deepfd_ci.corpus.store import load_store
 from deepfd_ci.diagnosis import diagnose_run, rules
 from deepfd_ci.diagnosis.model import card_of, load_bundled
 from deepfd_ci.diagnosis.observations import observe
+from deepfd_ci.features import static
 from deepfd_ci.records import RunRecord, run_record_from_plain
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "deepfd_ci" / "artifacts"
