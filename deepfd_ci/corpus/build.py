@@ -38,6 +38,7 @@ from rich.progress import (
 )
 
 from deepfd_ci import features
+from deepfd_ci.corpus.audit import LabelAudit, audit_labels
 from deepfd_ci.corpus.dataset import DatasetRow, write_dataset
 from deepfd_ci.corpus.kill import ALPHA, MIN_EFFECT, KillResult, kill_test
 from deepfd_ci.corpus.mutation import (
@@ -98,6 +99,7 @@ class BuildSummary:
     seeds_skipped: dict[str, str] = field(default_factory=dict)  # seed id -> why
     rows: int = 0
     label_counts: Counter = field(default_factory=Counter)  # over killed mutants
+    audit: LabelAudit | None = None
 
     def lines(self) -> list[str]:
         out = [
@@ -110,6 +112,7 @@ class BuildSummary:
             f"dataset rows: {self.rows}",
         ]
         out += [f"skipped seed {seed}: {why}" for seed, why in self.seeds_skipped.items()]
+        out += self.audit.lines() if self.audit is not None else []
         return out
 
 
@@ -326,6 +329,7 @@ def build(options: BuildOptions, probe: ProbeFn = run_probe_seeds) -> BuildSumma
     flat = [p for family in programs.values() for p in family]
     store = execute_runs(flat, options, probe, summary)
     rows = label_programs(programs, store, options, summary)
+    summary.audit = audit_labels(rows)
     summary.wall_seconds = time.monotonic() - started
     write_dataset(
         options.out,

@@ -1,12 +1,16 @@
-"""`deepfd-ci corpus build` and `deepfd-ci corpus mutate`: regenerate the diagnosis model's training data."""
+"""`deepfd-ci corpus build`, `mutate` and `audit`: regenerate the diagnosis model's training data, and
+check its labels against the runs."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
+from deepfd_ci.corpus.audit import audit_labels
 from deepfd_ci.corpus.build import BuildOptions, build
+from deepfd_ci.corpus.dataset import read_dataset
 from deepfd_ci.corpus.mutation import MutationError, generate_mutants, write_mutants
 
 _DEFAULTS = BuildOptions()
@@ -88,6 +92,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _common(m)
     m.set_defaults(handler=_run_mutate)
 
+    a = commands.add_parser(
+        "audit",
+        help="count the runs whose own outcome contradicts their kill-test label",
+        description="Broken runs labelled healthy (of mutants the kill test did not kill) and fault-labelled "
+        "runs that trained as well as the original: no classifier of single runs gets these right.",
+    )
+    a.add_argument("--dataset", type=Path, default=_DEFAULTS.out, help=f"dataset file (default {_DEFAULTS.out})")
+    a.add_argument("--format", choices=("text", "json"), default="text")
+    a.set_defaults(handler=_run_audit)
+
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
@@ -160,4 +174,18 @@ def _run_mutate(args: argparse.Namespace) -> int:
             print(f"deepfd-ci corpus mutate: skipped {path}: {exc}", file=sys.stderr)
     manifest = write_mutants(mutants, args.mutants_dir)
     print(f"wrote {len(mutants)} mutants of {len(seeds)} seeds and {manifest}")
+    return 0
+
+
+def _run_audit(args: argparse.Namespace) -> int:
+    try:
+        rows = read_dataset(args.dataset).rows
+    except OSError as exc:
+        print(f"deepfd-ci corpus audit: cannot read the dataset {args.dataset}: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # names the file
+        print(f"deepfd-ci corpus audit: {exc}", file=sys.stderr)
+        return 2
+    audit = audit_labels(rows)
+    print(json.dumps(audit.to_dict(), indent=2) if args.format == "json" else "\n".join(audit.lines()))
     return 0

@@ -122,12 +122,27 @@ def write_dataset(
 
 
 def read_dataset(path: str | Path) -> Dataset:
-    meta = json.loads(meta_path(path).read_text(encoding="utf-8"))
-    if meta.get("schema") != DATASET_SCHEMA:
+    """Raises OSError or ValueError, with the file named, for anything that is not a readable dataset."""
+    try:
+        meta = json.loads(meta_path(path).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{meta_path(path)} is not JSON: {exc}") from None
+    if not isinstance(meta, dict) or meta.get("schema") != DATASET_SCHEMA:
         raise ValueError(f"{meta_path(path)} is not a {DATASET_SCHEMA} description")
+    if not isinstance(meta.get("n_features"), int) or not isinstance(meta.get("features_schema"), str):
+        raise ValueError(f"{meta_path(path)} lacks n_features or features_schema")
+    try:
+        return _read_rows(path, meta)
+    except (csv.Error, EOFError) as exc:  # a truncated gzip stream, a malformed CSV
+        raise ValueError(f"{path}: {exc}") from None
+
+
+def _read_rows(path: str | Path, meta: dict[str, Any]) -> Dataset:
     with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
-        header = next(reader)
+        header = next(reader, None)
+        if header is None:
+            raise ValueError(f"{path} is empty")
         fixed = len(META_COLUMNS) + len(LABEL_COLUMNS)
         if tuple(header[:fixed]) != META_COLUMNS + LABEL_COLUMNS or len(header) - fixed != meta["n_features"]:
             raise ValueError(f"{path}: columns do not match {DATASET_SCHEMA} with {meta['n_features']} features")
@@ -136,30 +151,35 @@ def read_dataset(path: str | Path) -> Dataset:
         for record in reader:
             if len(record) != len(header):
                 raise ValueError(f"{path}: line {reader.line_num} has {len(record)} cells, expected {len(header)}")
-            values = [_parse(v) for v in record[fixed:]]
-            labels = [t for t, v in zip(FAULT_TYPES, record[len(META_COLUMNS) : fixed]) if v == "1"]
-            rows.append(
-                DatasetRow(
-                    program_id=record[0],
-                    seed_program=record[1],
-                    mutant_id=record[2],
-                    kind=record[3],
-                    run_seed=int(record[4]),
-                    operators=[o for o in record[5].split("+") if o],
-                    changed_lines=[int(x) for x in record[6].split(";") if x],
-                    killed=None if record[7] == "" else record[7] == "1",
-                    p_value=_parse_optional(record[8]),
-                    effect_size=_parse_optional(record[9]),
-                    score=_parse_optional(record[10]),
-                    labels=labels,
-                    features=dict(zip(names, values)),
-                )
-            )
-            xs.append(values)
-            ys.append([int(v) for v in record[len(META_COLUMNS) : fixed]])
+            try:
+                row = _row(record, names, fixed)
+                ys.append([int(v) for v in record[len(META_COLUMNS) : fixed]])
+            except ValueError as exc:
+                raise ValueError(f"{path}: line {reader.line_num}: {exc}") from None
+            rows.append(row)
+            xs.append([row.features[name] for name in names])
     X = np.array(xs, dtype=np.float64).reshape(len(rows), len(names))
     Y = np.array(ys, dtype=np.int64).reshape(len(rows), len(FAULT_TYPES))
     return Dataset(rows, names, meta["features_schema"], X, Y, meta)
+
+
+def _row(record: list[str], names: list[str], fixed: int) -> DatasetRow:
+    values = [_parse(v) for v in record[fixed:]]
+    return DatasetRow(
+        program_id=record[0],
+        seed_program=record[1],
+        mutant_id=record[2],
+        kind=record[3],
+        run_seed=int(record[4]),
+        operators=[o for o in record[5].split("+") if o],
+        changed_lines=[int(x) for x in record[6].split(";") if x],
+        killed=None if record[7] == "" else record[7] == "1",
+        p_value=_parse_optional(record[8]),
+        effect_size=_parse_optional(record[9]),
+        score=_parse_optional(record[10]),
+        labels=[t for t, v in zip(FAULT_TYPES, record[len(META_COLUMNS) : fixed]) if v == "1"],
+        features=dict(zip(names, values)),
+    )
 
 
 def _number(value: float | None) -> str:

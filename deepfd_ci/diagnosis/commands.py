@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from deepfd_ci import features
+from deepfd_ci.corpus.audit import audit_labels, broken_runs
 from deepfd_ci.corpus.dataset import Dataset, read_dataset
 from deepfd_ci.corpus.build import records_path
 from deepfd_ci.corpus.store import features_at_epochs
@@ -93,7 +94,8 @@ def _train(args: argparse.Namespace) -> int:
     for name in names:
         scores, _ = training.cross_validate(*arrays, training.CANDIDATES[name], n_splits=args.folds,
                                             max_false_alarm=args.max_false_alarm,
-                                            max_any_false_alarm=args.max_any_false_alarm)
+                                            max_any_false_alarm=args.max_any_false_alarm,
+                                            broken=broken_runs(data.rows))
         comparison.append(scores)
         print(f"{name:16} macro-F1 {scores.macro_f1():.3f}  false alarms {scores.false_alarm_runs:.1%} "
               f"({scores.seconds:.0f} s)", file=sys.stderr)
@@ -169,6 +171,7 @@ def _card(data: Dataset, args: argparse.Namespace, winner: training.Scores, comp
             "label_runs": {t: int(data.Y[:, j].sum()) for j, t in enumerate(FAULT_TYPES)},
             "probe": data.meta.get("probe"),
             "kill_test": data.meta.get("kill_test"),
+            "label_audit": audit_labels(data.rows).to_dict(),
         },
         "cross_validation": f"GroupKFold({args.folds}) by seed program; thresholds tuned inside each training fold "
                             f"(per label <= {args.max_false_alarm:.1%} of healthy runs, any label <= "
@@ -180,6 +183,8 @@ def _card(data: Dataset, args: argparse.Namespace, winner: training.Scores, comp
         "false_alarm_runs": winner.false_alarm_runs,
         "false_alarm_originals": winner.false_alarm_originals,
         "false_alarm_programs": winner.false_alarm_programs,
+        "false_alarm_broken_runs": winner.false_alarm_broken_runs,
+        "false_alarm_normal_runs": winner.false_alarm_normal_runs,
         "targets_met": training.meets_targets(winner),
         "thresholds": {k: round(v, 3) for k, v in thresholds.items()},
         "comparison": [
@@ -191,6 +196,22 @@ def _card(data: Dataset, args: argparse.Namespace, winner: training.Scores, comp
         ],
         "studies": studies,
     }
+
+
+def _label_audit_lines(card: dict[str, Any]) -> list[str]:
+    """What the kill test's labels force on any classifier of single runs (cards before it lack this)."""
+    audit = card["dataset"].get("label_audit")
+    if not audit or card.get("false_alarm_broken_runs") is None:
+        return []
+    return [
+        "",
+        f"Labels against the runs (`deepfd-ci corpus audit`): {audit['broken_healthy_runs']} of the "
+        f"{audit['healthy_runs']} healthy runs ({audit['false_alarm_floor']:.1%}) are broken runs of mutants the kill "
+        f"test did not kill (score far below the original's runs); a model that recognises broken training flags "
+        f"them. False alarms on them: {card['false_alarm_broken_runs']:.1%}; on the other healthy runs: "
+        f"**{card['false_alarm_normal_runs']:.1%}**. {audit['intact_faulty_runs']} of the {audit['faulty_runs']} "
+        "fault-labelled runs trained as well as their original.",
+    ]
 
 
 def render_card(card: dict[str, Any]) -> str:
@@ -227,6 +248,7 @@ def render_card(card: dict[str, Any]) -> str:
         f"False alarms (any fault reported) on healthy runs: **{card['false_alarm_runs']:.1%}** "
         f"(unmodified seed programs: {card['false_alarm_originals']:.1%}; healthy programs with 3 runs averaged: "
         f"{card['false_alarm_programs']:.1%}). Target: <= 5%.",
+        *_label_audit_lines(card),
         "",
         "Thresholds: " + ", ".join(f"{k} {v}" for k, v in card["thresholds"].items()),
         "",
@@ -265,9 +287,14 @@ def _evaluate(args: argparse.Namespace) -> int:
         scores, _ = training.cross_validate(*_arrays(data), training.CANDIDATES[card["model"]],
                                             n_splits=int(card.get("folds", 5)),
                                             max_false_alarm=caps.get("per_label", MAX_FALSE_ALARM),
-                                            max_any_false_alarm=caps.get("any_label", MAX_ANY_FALSE_ALARM))
+                                            max_any_false_alarm=caps.get("any_label", MAX_ANY_FALSE_ALARM),
+                                            broken=broken_runs(data.rows))
         card = {**card, "per_label": scores.per_label, "per_label_programs": scores.extra["per_label_programs"],
                 "false_alarm_runs": scores.false_alarm_runs, "false_alarm_originals": scores.false_alarm_originals,
-                "false_alarm_programs": scores.false_alarm_programs, "targets_met": training.meets_targets(scores)}
+                "false_alarm_programs": scores.false_alarm_programs,
+                "false_alarm_broken_runs": scores.false_alarm_broken_runs,
+                "false_alarm_normal_runs": scores.false_alarm_normal_runs,
+                "dataset": {**card["dataset"], "label_audit": audit_labels(data.rows).to_dict()},
+                "targets_met": training.meets_targets(scores)}
     print(json.dumps(card, indent=2) if args.format == "json" else render_card(card))
     return 0

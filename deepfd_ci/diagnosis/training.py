@@ -121,6 +121,10 @@ class Scores:
     exact_match: float
     seconds: float
     extra: dict[str, Any] = field(default_factory=dict)
+    # The healthy runs split by their own outcome (corpus.audit): broken runs of mutants the kill
+    # test did not kill, and the rest. None when the rows' outcomes were not given.
+    false_alarm_broken_runs: float | None = None
+    false_alarm_normal_runs: float | None = None
 
     def macro_f1(self, labels: tuple[str, ...] = FAULT_TYPES) -> float:
         values = [self.per_label[t]["f1"] for t in labels if self.per_label[t]["support"] > 0]
@@ -142,8 +146,10 @@ def label_scores(Y: np.ndarray, P: np.ndarray) -> dict[str, dict[str, float]]:
 
 def cross_validate(X: np.ndarray, Y: np.ndarray, groups: np.ndarray, programs: np.ndarray, originals: np.ndarray,
                    candidate: Candidate, n_splits: int = 5, max_false_alarm: float = MAX_FALSE_ALARM,
-                   max_any_false_alarm: float = MAX_ANY_FALSE_ALARM) -> tuple[Scores, np.ndarray]:
-    """Grouped K-fold; returns the scores and the out-of-fold probabilities (rows, labels)."""
+                   max_any_false_alarm: float = MAX_ANY_FALSE_ALARM,
+                   broken: np.ndarray | None = None) -> tuple[Scores, np.ndarray]:
+    """Grouped K-fold; returns the scores and the out-of-fold probabilities (rows, labels).
+    `broken` marks the runs that trained far worse than their original (corpus.audit.broken_runs)."""
     started = time.monotonic()
     proba = np.zeros(Y.shape, dtype=np.float64)
     cut = np.zeros(Y.shape, dtype=np.float64)
@@ -164,13 +170,17 @@ def cross_validate(X: np.ndarray, Y: np.ndarray, groups: np.ndarray, programs: n
             proba[test] = model.predict_proba(X[test])
             cut[test] = model._cut()
     predicted = (proba >= cut).astype(int)
-    scores = summarize(candidate.name, Y, predicted, proba, cut, programs, originals)
+    scores = summarize(candidate.name, Y, predicted, proba, cut, programs, originals, broken)
     scores.seconds = round(time.monotonic() - started, 1)
     return scores, proba
 
 
+def _rate(flags: np.ndarray) -> float | None:
+    return round(float(flags.mean()), 4) if flags.size else None
+
+
 def summarize(name: str, Y: np.ndarray, predicted: np.ndarray, proba: np.ndarray, cut: np.ndarray,
-              programs: np.ndarray, originals: np.ndarray) -> Scores:
+              programs: np.ndarray, originals: np.ndarray, broken: np.ndarray | None = None) -> Scores:
     healthy = Y.sum(axis=1) == 0
     fired = predicted.sum(axis=1) > 0
     # Programs: average the runs' probabilities (the "3 runs" diagnosis), one verdict per program.
@@ -197,6 +207,8 @@ def summarize(name: str, Y: np.ndarray, predicted: np.ndarray, proba: np.ndarray
         exact_match=round(float(np.mean(np.all(predicted == Y, axis=1))), 4),
         seconds=0.0,
         extra={"per_label_programs": label_scores(program_y, program_pred)},
+        false_alarm_broken_runs=None if broken is None else _rate(fired[healthy & broken]),
+        false_alarm_normal_runs=None if broken is None else _rate(fired[healthy & ~broken]),
     )
 
 

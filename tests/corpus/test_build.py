@@ -110,6 +110,10 @@ def test_build_labels_by_kill_test_and_drops_crashes(corpus: BuildOptions):
     assert [r.score for r in data.rows[:3]] == pytest.approx([0.95, 0.94, 0.93])
     meta = json.loads(Path(f"{corpus.out}.meta.json").read_text())
     assert meta["mutants_killed"] == 1 and meta["mutants_dropped"] == {"crashed": 1}
+    # The scripted runs agree with their labels: the audit finds nothing to contradict them.
+    assert (summary.audit.healthy_runs, summary.audit.faulty_runs) == (6, 3)
+    assert summary.audit.broken_healthy_runs == 0 and summary.audit.intact_faulty_runs == 0
+    assert "broken runs labelled healthy: 0 of 6" in "\n".join(summary.lines())
 
 
 def test_build_resumes_from_the_store_and_reruns_only_changed_programs(corpus: BuildOptions):

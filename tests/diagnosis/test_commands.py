@@ -18,6 +18,7 @@ def test_evaluate_recomputes_the_scores_train_reported_with_the_same_setup(tmp_p
     rows = [r for r in data.rows if r.seed_program in seeds and r.run_seed < 2]
     small = tmp_path / "runs.csv.gz"
     write_dataset(small, rows, data.feature_names, data.features_schema, data.meta)
+    small_data = read_dataset(small)
     model, card = tmp_path / "model.skops", tmp_path / "MODEL_CARD.md"
 
     # Non-default folds and caps: evaluate must re-run the setup the model was trained with.
@@ -34,4 +35,10 @@ def test_evaluate_recomputes_the_scores_train_reported_with_the_same_setup(tmp_p
     report = json.loads(capsys.readouterr().out)
     assert report["per_label"] == trained["per_label"]
     assert report["false_alarm_runs"] == trained["false_alarm_runs"]
+    # False alarms split by the runs' own outcome, the same in both, and the label audit behind it.
+    for key in ("false_alarm_broken_runs", "false_alarm_normal_runs"):
+        assert report[key] == trained[key]
+    assert trained["false_alarm_normal_runs"] is not None
+    assert report["dataset"]["label_audit"] == trained["dataset"]["label_audit"]
+    assert trained["dataset"]["label_audit"]["healthy_runs"] == int((small_data.Y.sum(axis=1) == 0).sum())
     assert any(v["support"] > 0 and v["f1"] > 0 for v in report["per_label"].values())

@@ -115,3 +115,22 @@ def test_the_winner_is_calibrated_and_within_the_false_alarm_target():
     assert training.choose_winner(compared).candidate == "forest"
     assert training.choose_winner([scores("boosting", 0.8, 0.2), scores("forest", 0.5, 0.1)]).candidate == "forest"
     assert training.choose_winner([scores("deepfd", 0.9, 0.0)]) is None
+
+
+def test_false_alarms_are_split_by_the_healthy_runs_own_outcome():
+    n = len(FAULT_TYPES)
+    Y = np.zeros((6, n), dtype=int)
+    Y[4:, 0] = 1  # two faulty runs, four healthy
+    predicted = np.zeros_like(Y)
+    predicted[[0, 2, 4], 0] = 1  # fires on a broken healthy run, a normal healthy run, a faulty run
+    broken = np.array([True, True, False, False, True, False])
+    proba, cut = predicted.astype(float), np.full(Y.shape, 0.5)
+    programs, originals = np.array(["a", "a", "b", "b", "c", "c"]), np.zeros(6, dtype=bool)
+    scores = training.summarize("x", Y, predicted, proba, cut, programs, originals, broken)
+    assert scores.false_alarm_runs == 0.5
+    assert (scores.false_alarm_broken_runs, scores.false_alarm_normal_runs) == (0.5, 0.5)
+    predicted[2, 0] = 0
+    scores = training.summarize("x", Y, predicted, predicted.astype(float), cut, programs, originals, broken)
+    assert (scores.false_alarm_broken_runs, scores.false_alarm_normal_runs) == (0.5, 0.0)
+    unsplit = training.summarize("x", Y, predicted, predicted.astype(float), cut, programs, originals)
+    assert unsplit.false_alarm_broken_runs is None and unsplit.false_alarm_normal_runs is None
