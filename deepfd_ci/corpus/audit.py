@@ -76,7 +76,7 @@ class LabelAudit:
         return self.broken_healthy_runs / self.healthy_runs if self.healthy_runs else 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "false_alarm_floor": round(self.false_alarm_floor, 4)}
+        return {**asdict(self), "false_alarm_floor": self.false_alarm_floor}
 
     def lines(self) -> list[str]:
         by_ops = ", ".join(f"{ops} {n}" for ops, n in self.broken_healthy_by_operators.items()) or "none"

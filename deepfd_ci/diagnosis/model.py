@@ -47,6 +47,13 @@ class FaultModel:
     `max_false_alarm` of the healthy rows. Then, since a healthy program is wrongly flagged when ANY
     label fires, thresholds are raised together until at most `max_any_false_alarm` of the healthy
     rows get any fault (`limit_false_alarms`).
+
+    `gated`: a second way to score each label is tried, and the inner cross-validation keeps it
+    for the labels it scores better (`gated_labels`): one detector learns "any fault" from every
+    faulty row, the label's estimator learns only among the faulty rows which of them carry its
+    type, and the score is P(fault) x P(type | fault). A one-vs-rest estimator must tell broken
+    training from healthy and its type from the others at once, from its own few hundred positives;
+    the detector learns the first from all of them.
     """
 
     labels: list[str]
@@ -56,6 +63,9 @@ class FaultModel:
     max_false_alarm: float = MAX_FALSE_ALARM
     max_any_false_alarm: float = MAX_ANY_FALSE_ALARM
     inner_splits: int = 3
+    gated: bool = False
+    gated_labels: list[str] = field(default_factory=list)  # chosen by fit when `gated`
+    detector: Any = None  # the "any fault" estimator, when some label is gated
     estimators: dict[str, Any] = field(default_factory=dict)
     calibrators: dict[str, Any] = field(default_factory=dict)
     threshold: dict[str, float] = field(default_factory=dict)
@@ -68,37 +78,78 @@ class FaultModel:
         Xs = self._select(features.model_input(X))
         healthy = Y.sum(axis=1) == 0
         splits = list(GroupKFold(n_splits=min(self.inner_splits, len(set(groups)))).split(Xs, groups=groups))
-        self.estimators, self.calibrators, self.threshold = {}, {}, {}
+        choices = [self._choice(self._out_of_fold(Xs, Y, splits, []), Y, healthy)]
+        if self.gated:
+            choices.append(self._choice(self._out_of_fold(Xs, Y, splits, self.labels), Y, healthy))
+        self.gated_labels, self.calibrators, self.threshold = [], {}, {}
         calibrated_oof = np.zeros(Y.shape, dtype=np.float64)
         for j, label in enumerate(self.labels):
-            y = Y[:, j].astype(int)
-            if y.min() == y.max():  # never (or always) seen: a constant answer, no calibration
-                self.estimators[label] = DummyClassifier(strategy="prior").fit(Xs, y)
-                self.threshold[label] = 1.0
-                continue
-            oof = np.zeros(len(y))
-            for train, test in splits:
-                if y[train].min() == y[train].max():
-                    oof[test] = float(y[train][0])
-                    continue
-                oof[test] = _positive_proba(self.make_estimator().fit(Xs[train], y[train]), Xs[test])
-            calibrator = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(oof, y)
-            calibrated_oof[:, j] = calibrator.predict(oof)
-            self.calibrators[label] = calibrator
-            self.threshold[label] = choose_threshold(calibrated_oof[:, j], y, healthy, self.max_false_alarm)
-            self.estimators[label] = self.make_estimator().fit(Xs, y)
+            # Ties keep the simpler one-vs-rest estimator.
+            way = max(range(len(choices)), key=lambda k: (choices[k][j][2], -k))
+            calibrator, threshold, _, calibrated = choices[way][j]
+            if way == 1:
+                self.gated_labels.append(label)
+            if calibrator is not None:
+                self.calibrators[label] = calibrator
+            self.threshold[label] = threshold
+            calibrated_oof[:, j] = calibrated
+        self.detector, self.estimators = self._fit_members(Xs, Y, self.gated_labels)
         cut = limit_false_alarms(calibrated_oof, Y, healthy, self._cut(), self.max_any_false_alarm)
         self.threshold = dict(zip(self.labels, cut.tolist()))
         return self
 
+    def _out_of_fold(self, Xs: np.ndarray, Y: np.ndarray, splits: list, gated_labels: list[str]) -> np.ndarray:
+        oof = np.zeros(Y.shape, dtype=np.float64)
+        for train, test in splits:
+            detector, estimators = self._fit_members(Xs[train], Y[train], gated_labels)
+            oof[test] = self._raw(detector, estimators, gated_labels, Xs[test])
+        return oof
+
+    def _choice(self, oof: np.ndarray, Y: np.ndarray, healthy: np.ndarray) -> list[tuple[Any, float, float, np.ndarray]]:
+        """Per label: (isotonic calibrator or None, threshold, out-of-fold F1 there, calibrated scores)."""
+        out = []
+        for j in range(len(self.labels)):
+            y = Y[:, j].astype(int)
+            if y.min() == y.max():  # never (or always) seen: a constant answer, no calibration
+                out.append((None, 1.0, 0.0, np.zeros(len(y))))
+                continue
+            calibrator = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(oof[:, j], y)
+            calibrated = calibrator.predict(oof[:, j])
+            threshold = choose_threshold(calibrated, y, healthy, self.max_false_alarm)
+            out.append((calibrator, threshold, _f1(calibrated >= threshold, y == 1), calibrated))
+        return out
+
+    def _fit_members(self, Xs: np.ndarray, Y: np.ndarray, gated_labels: list[str]) -> tuple[Any, dict[str, Any]]:
+        """(detector or None, estimator per label); a label constant on its rows gets its prior."""
+        if self.make_estimator is None:
+            raise ValueError("this model was loaded from a file: it has no estimator factory to refit with")
+        faulty = Y.sum(axis=1) > 0
+        detector = _fit_or_prior(self.make_estimator, Xs, faulty.astype(int)) if gated_labels else None
+        estimators = {}
+        for j, label in enumerate(self.labels):
+            # No faulty rows at all: the detector answers 0, whatever the estimator learns.
+            rows = faulty if label in gated_labels and faulty.any() else np.ones(len(Y), dtype=bool)
+            estimators[label] = _fit_or_prior(self.make_estimator, Xs[rows], Y[rows, j].astype(int))
+        return detector, estimators
+
+    def _raw(self, detector: Any, estimators: dict[str, Any], gated_labels: list[str], Xs: np.ndarray) -> np.ndarray:
+        """Uncalibrated score per label: P(label), or P(fault) x P(label | fault) for a gated one."""
+        out = np.zeros((len(Xs), len(self.labels)))
+        fault = _positive_proba(detector, Xs) if detector is not None else None
+        for j, label in enumerate(self.labels):
+            out[:, j] = _positive_proba(estimators[label], Xs)
+            if label in gated_labels and fault is not None:
+                out[:, j] *= fault
+        return out
+
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """Calibrated probability of each label, shape (rows, labels)."""
         Xs = self._select(features.model_input(X))
-        out = np.zeros((len(Xs), len(self.labels)))
+        out = self._raw(self.detector, self.estimators, self.gated_labels, Xs)
         for j, label in enumerate(self.labels):
-            raw = _positive_proba(self.estimators[label], Xs)
             calibrator = self.calibrators.get(label)
-            out[:, j] = calibrator.predict(raw) if calibrator is not None else raw
+            if calibrator is not None:
+                out[:, j] = calibrator.predict(out[:, j])
         return out
 
     def predict(self, X: np.ndarray) -> np.ndarray:
@@ -131,6 +182,8 @@ class FaultModel:
             "feature_names": list(self.feature_names),
             "columns": None if self.columns is None else [int(c) for c in self.columns],
             "threshold": {k: float(v) for k, v in self.threshold.items()},
+            "gated_labels": list(self.gated_labels),
+            "detector": self.detector,
             "estimators": self.estimators,
             "calibrators": self.calibrators,
             "card": card or {},
@@ -172,9 +225,7 @@ def limit_false_alarms(proba: np.ndarray, Y: np.ndarray, healthy: np.ndarray, cu
         return float((proba[healthy] >= cut).any(axis=1).mean())
 
     def f1(j: int, t: float) -> float:
-        fired, y = proba[:, j] >= t, Y[:, j] == 1
-        tp = int(np.sum(fired & y))
-        return 2 * tp / max(1, int(fired.sum()) + int(y.sum()))
+        return _f1(proba[:, j] >= t, Y[:, j] == 1)
 
     def next_step(j: int) -> float | None:
         """Just above the lowest healthy row that label j fires on (None: it fires on none)."""
@@ -220,6 +271,8 @@ def load(path: str | Path) -> FaultModel:
         labels=list(payload["labels"]),
         feature_names=list(payload["feature_names"]),
         columns=payload["columns"],
+        gated_labels=list(payload.get("gated_labels") or []),  # files before gating have none
+        detector=payload.get("detector"),
         estimators=dict(payload["estimators"]),
         calibrators=dict(payload["calibrators"]),
         threshold=dict(payload["threshold"]),
@@ -265,6 +318,17 @@ def load_bundled() -> FaultModel:
 
 
 _TRUSTED_PREFIXES = ("sklearn.", "numpy.", "builtins.", "scipy.")
+
+
+def _f1(fired: np.ndarray, positive: np.ndarray) -> float:
+    tp = int(np.sum(fired & positive))
+    return 2 * tp / max(1, int(fired.sum()) + int(positive.sum()))
+
+
+def _fit_or_prior(make_estimator: Callable[[], Any], X: np.ndarray, y: np.ndarray) -> Any:
+    if y.min() == y.max():
+        return DummyClassifier(strategy="prior").fit(X, y)
+    return make_estimator().fit(X, y)
 
 
 def _positive_proba(estimator: Any, X: np.ndarray) -> np.ndarray:

@@ -37,6 +37,7 @@ class Candidate:
     columns: str  # "deepfd" (DeepFD's 148) | "dynamic" (no static configuration) | "all"
     make_estimator: Callable[[], Any]
     union: bool = False  # DeepFD's setup: three classifiers, a fault if any says so, no calibration
+    gated: bool = False  # per type, where the inner CV prefers it: P(fault) x P(type | fault) (FaultModel)
 
 
 def column_indices(kind: str) -> list[int] | None:
@@ -93,6 +94,9 @@ CANDIDATES: dict[str, Candidate] = {
         Candidate("forest_dynamic", "calibrated random forest, runtime features only", "dynamic", _forest),
         Candidate("forest", "calibrated random forest, runtime + static features", "all", _forest),
         Candidate("boosting", "calibrated gradient boosting, runtime + static features", "all", _boosting),
+        Candidate("gated_dynamic", "calibrated random forests, a fault detector gating per-type forests trained "
+                  "on faulty runs, runtime features only", "dynamic", _forest, gated=True),
+        Candidate("gated", "the same gated forests on runtime + static features", "all", _forest, gated=True),
     )
 }
 
@@ -106,6 +110,7 @@ def build_model(candidate: Candidate, max_false_alarm: float = MAX_FALSE_ALARM,
         columns=column_indices(candidate.columns),
         max_false_alarm=max_false_alarm,
         max_any_false_alarm=max_any_false_alarm,
+        gated=candidate.gated,
     )
 
 

@@ -50,7 +50,7 @@ def test_audit_counts_what_no_single_run_classifier_can_get_right():
     assert audit.broken_healthy_by_operators == {"learning_rate_up": 1}
     assert (audit.faulty_runs, audit.intact_faulty_runs, audit.intact_faulty_by_label) == (5, 1, {"activation": 1})
     assert audit.false_alarm_floor == pytest.approx(0.1)
-    assert audit.to_dict()["false_alarm_floor"] == 0.1
+    assert audit.to_dict()["false_alarm_floor"] == pytest.approx(0.1)
     assert "1 of 10 healthy runs (10.0%)" in "\n".join(audit.lines())
 
 

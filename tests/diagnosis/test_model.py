@@ -45,6 +45,44 @@ def test_fit_predict_learns_labels_and_thresholds_respect_false_alarms():
     assert proba.shape == Yt.shape and np.all((proba >= 0) & (proba <= 1))
 
 
+def _gated_data(rows: int = 360, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One shared symptom (feature 0 high) says a run is faulty; which of features 1..9 is largest
+    says its type -- the structure of real faults, where most types look alike as 'broken'."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(rows, N))
+    faulty = X[:, 0] > 0.0
+    Y = np.zeros((rows, len(FAULT_TYPES)), dtype=int)
+    Y[faulty, np.argmax(X[faulty, 1 : 1 + len(FAULT_TYPES)], axis=1)] = 1
+    groups = np.array([f"seed{i % 12}" for i in range(rows)])
+    return X, Y, groups
+
+
+def test_a_gated_model_scores_fault_times_type_and_survives_a_file_roundtrip(tmp_path):
+    X, Y, groups = _gated_data()
+    model = FaultModel(labels=list(FAULT_TYPES), feature_names=list(features.FEATURE_NAMES),
+                       make_estimator=_forest, gated=True).fit(X, Y, groups)
+    # The inner cross-validation prefers the gate where types share one symptom.
+    assert model.detector is not None and len(model.gated_labels) >= len(FAULT_TYPES) // 2
+    Xt, Yt, _ = _gated_data(seed=1)
+    predicted = model.predict(Xt)
+    healthy = Yt.sum(axis=1) == 0
+    assert predicted[healthy].any(axis=1).mean() <= 0.15
+    hits = (predicted[~healthy] & Yt[~healthy]).any(axis=1).mean()
+    assert hits > 0.5
+    # A healthy-looking run (no symptom) gets no type however typical its other features are.
+    quiet = Xt.copy()
+    quiet[:, 0] = -3.0
+    assert not model.predict(quiet).any()
+
+    path = tmp_path / "gated.skops"
+    model.save(path)
+    loaded = load(path)
+    assert loaded.gated_labels == model.gated_labels and loaded.detector is not None
+    assert np.allclose(loaded.predict_proba(Xt[:20]), model.predict_proba(Xt[:20]))
+    with pytest.raises(ValueError, match="loaded from a file"):
+        loaded.fit(X, Y, groups)
+
+
 def test_choose_threshold_trades_recall_for_the_false_alarm_cap():
     proba = np.array([0.95, 0.9, 0.8, 0.7, 0.6, 0.5, 0.45])
     y = np.array([1, 1, 1, 0, 1, 0, 0])
@@ -79,6 +117,12 @@ def test_model_file_roundtrip_and_refusals(tmp_path):
     model.save(path, card={"note": "test"})
     loaded = load(path)
     assert np.allclose(loaded.predict_proba(X[:10]), model.predict_proba(X[:10]))
+    assert loaded.gated_labels == [] and loaded.detector is None
+
+    older = tmp_path / "before-gating.skops"  # files written before gated models have no detector entry
+    payload = sio.load(path, trusted=sio.get_untrusted_types(file=path))
+    sio.dump({k: v for k, v in payload.items() if k != "detector"}, older)
+    assert np.allclose(load(older).predict_proba(X[:10]), model.predict_proba(X[:10]))
 
     other = tmp_path / "other-schema.skops"
     payload = sio.load(path, trusted=sio.get_untrusted_types(file=path))
