@@ -9,10 +9,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from deepfd_ci.diagnosis.observations import TINY_BATCH, Observations
+from deepfd_ci.diagnosis.observations import TINY_BATCH, Observations, targets_unscaled
 from deepfd_ci.records import RunRecord, StaticFacts
 
-TARGET_SCALE = 10.0  # regression targets with a larger std or mean are worth standardizing
 ADAPTIVE = {"adam", "adamw", "nadam", "adamax", "rmsprop", "adagrad", "adadelta", "ftrl", "lion"}
 
 
@@ -186,9 +185,7 @@ def preprocessing(record: RunRecord, obs: Observations) -> tuple[list[str], dict
         evidence = [f"labels are {kind} but the loss is {facts.loss}"]
         return evidence, {"kind": "labels_encoding", "suggested": "sparse" if facts.labels_one_hot else "one_hot"}
     y = facts.y if facts is not None else None
-    targets_unscaled = (facts is not None and facts.task == "regression" and y is not None and y.std is not None
-                        and (y.std > TARGET_SCALE or abs(y.mean or 0.0) > TARGET_SCALE))
-    if targets_unscaled and not obs.symptoms.get("unscaled_inputs"):
+    if targets_unscaled(facts) and y is not None and not obs.symptoms.get("unscaled_inputs"):
         evidence = [f"regression targets have mean {_g(y.mean)} and std {_g(y.std)}, so the loss and its "
                     f"gradients are {_g(y.std ** 2)} times larger than for standardized targets"]
         if obs.initial_loss is not None:

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 
 from deepfd_ci.features import quantities, static
-from deepfd_ci.records import RunRecord
+from deepfd_ci.records import RunRecord, StaticFacts
 
 # Input scale above which a model without a normalizing layer is fed unscaled data. The max is
 # only a last resort: standardized data can have rare large values (digits: 38 after scaling).
@@ -21,6 +21,17 @@ LR_HIGH = {"sgd": 1.0, "adadelta": 1.0, "adagrad": 1.0, "ftrl": 1.0, "default": 
 LR_LOW = 1e-5
 TINY_BATCH = 4  # at or below: a batch-size fault is a batch too small (noisy steps)
 FEW_UPDATES = 4  # updates per epoch at or below: a batch too large for the data
+
+
+TARGET_SCALE = 10.0  # regression targets with a larger std or mean are worth standardizing
+
+
+def targets_unscaled(facts: StaticFacts | None) -> bool:
+    """Regression targets far from unit scale: the loss and its gradients grow with their square,
+    so a blow-up or a stall points at the targets before the learning rate."""
+    y = facts.y if facts is not None else None
+    return bool(facts is not None and facts.task == "regression" and y is not None and y.std is not None
+                and (y.std > TARGET_SCALE or abs(y.mean or 0.0) > TARGET_SCALE))
 
 
 def batch_extreme(batch_size: int | None, n_samples: int | None) -> bool | None:

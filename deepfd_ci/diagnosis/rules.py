@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from deepfd_ci.diagnosis.observations import LR_HIGH, LR_LOW, Observations
+from deepfd_ci.diagnosis.observations import LR_HIGH, LR_LOW, Observations, targets_unscaled
 from deepfd_ci.records import RunRecord
 
 SLOW_OPTIMIZERS = {"adadelta", "adagrad", "ftrl"}
@@ -59,12 +59,15 @@ def predict(record: RunRecord, obs: Observations) -> dict[str, float]:
     # A configuration fact confirmed by a symptom of the run.
     if s["unscaled_inputs"] and (blew_up or s["saturated_activations"] or not converged):
         add("preprocessing", 0.8)
+    unscaled_targets = targets_unscaled(facts) and not s["unscaled_inputs"]
+    if unscaled_targets and (blew_up or not converged):
+        add("preprocessing", 0.8)
     bad_init = (any(layer.kernel_initializer in ("zeros", "ones", "constant") for layer in facts.layers)
                 or (obs.initial_weight_abs_max or 0.0) > 5)
     sane_start = obs.initial_loss is not None and (
         not facts.n_classes or facts.n_classes < 2 or obs.initial_loss <= 3 * math.log(facts.n_classes) + 1)
     if (lr is not None and blew_up and lr >= LR_DIVERGENT and sane_start and not bad_init
-            and not s["unscaled_inputs"] and not s["loss_task_mismatch"]):
+            and not s["unscaled_inputs"] and not unscaled_targets and not s["loss_task_mismatch"]):
         add("learning_rate", 0.85 if lr >= LR_HIGH.get(optimizer, LR_HIGH["default"]) else 0.75)
     if lr is not None and lr <= LR_LOW and not converged:
         add("learning_rate", 0.85)

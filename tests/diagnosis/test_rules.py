@@ -1,0 +1,56 @@
+"""Explicit checks on hand-built runs: which configuration fact a symptom is blamed on."""
+
+from __future__ import annotations
+
+import pytest
+
+from deepfd_ci.diagnosis import diagnose_run, rules
+from deepfd_ci.diagnosis.observations import observe
+from deepfd_ci.records import ArrayStats, Check, LayerInfo, RunInfo, RunRecord, StaticFacts
+
+
+def _regression_run(target_mean: float, target_std: float, *, blow_up: bool) -> RunRecord:
+    """Adam at its default rate on standardized inputs; the loss explodes or steadily falls."""
+    facts = StaticFacts(
+        epochs_requested=50, batch_size=32, n_samples=4800, input_kind="numpy", has_validation=True,
+        optimizer="Adam", learning_rate=1e-3, loss="mean_squared_error", last_activation="linear",
+        output_units=1, model_kind="sequential", task="regression",
+        layers=[LayerInfo("dense", "Dense", "relu", 64, "glorot_uniform", 1600),
+                LayerInfo("dense_1", "Dense", "linear", 1, "glorot_uniform", 65)],
+        x=ArrayStats(shape=[4800, 24], dtype="float32", min=-3.0, max=3.0, mean=0.0, std=1.0),
+        y=ArrayStats(shape=[4800], dtype="float32", min=target_mean - 3 * target_std,
+                     max=target_mean + 3 * target_std, mean=target_mean, std=target_std, n_unique=4800),
+    )
+    start = target_mean**2 + target_std**2
+    losses = [start * 50 ** e for e in range(1, 6)] if blow_up else [start / 4 ** e for e in range(1, 6)]
+    accs = [0.0] * 5 if blow_up else [0.5, 0.8, 0.9, 0.95, 0.96]
+    checks = [Check(epoch=0, loss=start, acc=0.0)]
+    checks += [Check(epoch=e + 1, steps=150, loss=loss, acc=acc, val_acc=acc, grad_norm_mean=1e4 * (e + 1),
+                     grad_norm_max=1e5 * (e + 1) if blow_up else 1.0)
+               for e, (loss, acc) in enumerate(zip(losses, accs))]
+    return RunRecord(path="train.py", status="ok", checks=checks, facts=facts,
+                     run=RunInfo(epochs_requested=50, epochs_run=5, seconds=3.0, seed=0))
+
+
+def test_a_blow_up_on_unscaled_regression_targets_is_blamed_on_the_targets_not_the_rate():
+    record = _regression_run(500.0, 40.0, blow_up=True)
+    obs = observe(record)
+    assert obs.symptoms["loss_diverged"] or obs.symptoms["exploding_gradient"]
+    found = rules.predict(record, obs)
+    assert "preprocessing" in found and "learning_rate" not in found
+    fault = next(f for f in diagnose_run(record).faults if f.type == "preprocessing")
+    assert fault.source == "rules"
+    assert fault.detail == {"kind": "unscaled_targets", "suggested": "standardize"}
+    assert "regression targets have mean 500" in fault.evidence[0]
+
+
+def test_the_same_blow_up_on_standardized_targets_still_blames_the_rate():
+    record = _regression_run(0.0, 1.0, blow_up=True)
+    found = rules.predict(record, observe(record))
+    assert "learning_rate" in found and "preprocessing" not in found
+
+
+@pytest.mark.parametrize("mean, std", [(500.0, 40.0), (0.0, 1.0)])
+def test_a_regression_that_trains_well_gets_no_finding(mean, std):
+    record = _regression_run(mean, std, blow_up=False)
+    assert rules.predict(record, observe(record)) == {}
