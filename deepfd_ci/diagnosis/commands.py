@@ -90,12 +90,13 @@ def _train(args: argparse.Namespace) -> int:
         print(f"deepfd-ci: unknown candidates {unknown}; choose from {list(training.CANDIDATES)}", file=sys.stderr)
         return 2
     arrays = _arrays(data)
+    broken = broken_runs(data.rows)
     comparison = []
     for name in names:
         scores, _ = training.cross_validate(*arrays, training.CANDIDATES[name], n_splits=args.folds,
                                             max_false_alarm=args.max_false_alarm,
                                             max_any_false_alarm=args.max_any_false_alarm,
-                                            broken=broken_runs(data.rows))
+                                            broken=broken)
         comparison.append(scores)
         print(f"{name:16} macro-F1 {scores.macro_f1():.3f}  false alarms {scores.false_alarm_runs:.1%} "
               f"({scores.seconds:.0f} s)", file=sys.stderr)

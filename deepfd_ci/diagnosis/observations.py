@@ -21,8 +21,6 @@ LR_HIGH = {"sgd": 1.0, "adadelta": 1.0, "adagrad": 1.0, "ftrl": 1.0, "default": 
 LR_LOW = 1e-5
 TINY_BATCH = 4  # at or below: a batch-size fault is a batch too small (noisy steps)
 FEW_UPDATES = 4  # updates per epoch at or below: a batch too large for the data
-
-
 TARGET_SCALE = 10.0  # regression targets with a larger std or mean are worth standardizing
 
 
