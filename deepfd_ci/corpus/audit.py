@@ -13,7 +13,7 @@ The audit counts both, so the false-alarm rate and recall they force are known, 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -28,36 +28,35 @@ BROKEN_SDS = 3.0
 BROKEN_MARGIN = 0.05
 
 
-def _original_scores(rows: Sequence[DatasetRow]) -> dict[str, np.ndarray]:
+def _against_original(rows: Sequence[DatasetRow], judge: Callable[[np.ndarray, float], bool]) -> np.ndarray:
+    """Per row: `judge(the seed program's unmodified scores, this run's score)`; False where either
+    is missing."""
     scores: dict[str, list[float]] = defaultdict(list)
     for row in rows:
         if row.kind == "original" and row.score is not None:
             scores[row.seed_program].append(row.score)
-    return {seed: np.asarray(values, dtype=float) for seed, values in scores.items()}
+    originals = {seed: np.asarray(values, dtype=float) for seed, values in scores.items()}
+    out = np.zeros(len(rows), dtype=bool)
+    for i, row in enumerate(rows):
+        base = originals.get(row.seed_program)
+        if base is not None and row.score is not None:
+            out[i] = judge(base, row.score)
+    return out
+
+
+def _far_below(base: np.ndarray, score: float) -> bool:
+    spread = float(base.std(ddof=1)) if base.size > 1 else 0.0
+    return score < float(base.mean()) - BROKEN_SDS * spread - BROKEN_MARGIN
 
 
 def broken_runs(rows: Sequence[DatasetRow]) -> np.ndarray:
     """Per row: did this run score far below its unmodified seed program's runs?"""
-    originals = _original_scores(rows)
-    out = np.zeros(len(rows), dtype=bool)
-    for i, row in enumerate(rows):
-        base = originals.get(row.seed_program)
-        if base is None or row.score is None or base.size == 0:
-            continue
-        spread = float(base.std(ddof=1)) if base.size > 1 else 0.0
-        out[i] = row.score < float(base.mean()) - BROKEN_SDS * spread - BROKEN_MARGIN
-    return out
+    return _against_original(rows, _far_below)
 
 
 def intact_runs(rows: Sequence[DatasetRow]) -> np.ndarray:
     """Per row: did this run score at least as well as its seed program's worst unmodified run?"""
-    originals = _original_scores(rows)
-    out = np.zeros(len(rows), dtype=bool)
-    for i, row in enumerate(rows):
-        base = originals.get(row.seed_program)
-        if base is not None and base.size and row.score is not None:
-            out[i] = row.score >= float(base.min())
-    return out
+    return _against_original(rows, lambda base, score: score >= float(base.min()))
 
 
 @dataclass

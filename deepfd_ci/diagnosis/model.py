@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from sklearn.dummy import DummyClassifier
@@ -34,6 +34,13 @@ MAX_ANY_FALSE_ALARM = 0.05
 
 class ModelError(RuntimeError):
     """A model file that cannot be used (missing, unsafe, or built for another feature schema)."""
+
+
+class _LabelFit(NamedTuple):
+    calibrator: Any  # isotonic, None for a label constant in the training rows
+    threshold: float
+    f1: float  # out-of-fold, at the threshold
+    calibrated: np.ndarray  # the out-of-fold scores, calibrated
 
 
 @dataclass
@@ -85,14 +92,14 @@ class FaultModel:
         calibrated_oof = np.zeros(Y.shape, dtype=np.float64)
         for j, label in enumerate(self.labels):
             # Ties keep the simpler one-vs-rest estimator.
-            way = max(range(len(choices)), key=lambda k: (choices[k][j][2], -k))
-            calibrator, threshold, _, calibrated = choices[way][j]
+            way = max(range(len(choices)), key=lambda k: (choices[k][j].f1, -k))
+            chosen = choices[way][j]
             if way == 1:
                 self.gated_labels.append(label)
-            if calibrator is not None:
-                self.calibrators[label] = calibrator
-            self.threshold[label] = threshold
-            calibrated_oof[:, j] = calibrated
+            if chosen.calibrator is not None:
+                self.calibrators[label] = chosen.calibrator
+            self.threshold[label] = chosen.threshold
+            calibrated_oof[:, j] = chosen.calibrated
         self.detector, self.estimators = self._fit_members(Xs, Y, self.gated_labels)
         cut = limit_false_alarms(calibrated_oof, Y, healthy, self._cut(), self.max_any_false_alarm)
         self.threshold = dict(zip(self.labels, cut.tolist()))
@@ -105,18 +112,18 @@ class FaultModel:
             oof[test] = self._raw(detector, estimators, gated_labels, Xs[test])
         return oof
 
-    def _choice(self, oof: np.ndarray, Y: np.ndarray, healthy: np.ndarray) -> list[tuple[Any, float, float, np.ndarray]]:
-        """Per label: (isotonic calibrator or None, threshold, out-of-fold F1 there, calibrated scores)."""
+    def _choice(self, oof: np.ndarray, Y: np.ndarray, healthy: np.ndarray) -> list[_LabelFit]:
+        """Per label: calibrate the out-of-fold scores and choose the threshold."""
         out = []
         for j in range(len(self.labels)):
             y = Y[:, j].astype(int)
             if y.min() == y.max():  # never (or always) seen: a constant answer, no calibration
-                out.append((None, 1.0, 0.0, np.zeros(len(y))))
+                out.append(_LabelFit(None, 1.0, 0.0, np.zeros(len(y))))
                 continue
             calibrator = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(oof[:, j], y)
             calibrated = calibrator.predict(oof[:, j])
             threshold = choose_threshold(calibrated, y, healthy, self.max_false_alarm)
-            out.append((calibrator, threshold, _f1(calibrated >= threshold, y == 1), calibrated))
+            out.append(_LabelFit(calibrator, threshold, _f1(calibrated >= threshold, y == 1), calibrated))
         return out
 
     def _fit_members(self, Xs: np.ndarray, Y: np.ndarray, gated_labels: list[str]) -> tuple[Any, dict[str, Any]]:
