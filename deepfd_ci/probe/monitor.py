@@ -35,7 +35,9 @@ class SampleForward:
     functional models, every hidden ReLU/sigmoid/tanh layer's output (dead units, saturation).
 
     Compiled once (tf.function) because eager calls of a CNN cost more than the training steps
-    of a small epoch.
+    of a small epoch. A softmax or sigmoid output also returns its logits: Keras computes a
+    cross-entropy from them when the output carries them, as training's own graph does, and a
+    tensor returned from a tf.function no longer carries them.
     """
 
     def __init__(self, model: Any):
@@ -65,15 +67,23 @@ class SampleForward:
             spec = model.inputs[0]
             # One trace serves the training and the validation sample, whatever their row counts.
             signature = [tf.TensorSpec([None, *spec.shape[1:]], spec.dtype)]
-        self._call = tf.function(lambda x: target(x, training=False), input_signature=signature,
-                                 reduce_retracing=True)
+        hidden = bool(self.kinds)
+
+        def forward(x: Any) -> tuple[Any, list[Any]]:
+            result = target(x, training=False)
+            outputs = tf.nest.flatten(result[0] if hidden else result)
+            return result, [getattr(output, "_keras_logits", None) for output in outputs]
+
+        self._call = tf.function(forward, input_signature=signature, reduce_retracing=True)
 
     def __call__(self, x: Any) -> tuple[Any, list[np.ndarray]]:
-        """(model output, hidden activations)."""
-        result = self._call(x)
-        if not self.kinds:
-            return result, []
-        return result[0], [np.asarray(value) for value in result[1:]]
+        """(model output, hidden activations); the output carries its logits as a Keras output does."""
+        result, logits = self._call(x)
+        output = result[0] if self.kinds else result
+        for tensor, tensor_logits in zip(tf.nest.flatten(output), logits):
+            if tensor_logits is not None:
+                tensor._keras_logits = tensor_logits
+        return output, [np.asarray(value) for value in result[1:]] if self.kinds else []
 
     def activation_stats(self, values: list[np.ndarray]) -> tuple[float | None, float | None]:
         """(fraction of ReLU units never positive on the sample, fraction of saturated outputs)."""
@@ -214,10 +224,9 @@ class Monitor(keras.callbacks.Callback):
         if self.sample.y is not None:
             check.acc = facts_mod.score(self.sample.y, pred, self.task, self.from_logits)
             if logs is None:
-                # The loss at initialisation, on the sample. An eager call, like training's own
-                # graph, keeps the softmax logits, so the loss is not clipped where training's isn't.
-                eager_pred = self.model(self.sample.x, training=False)
-                loss = self.model.compute_loss(x=self.sample.x, y=self.sample.y, y_pred=eager_pred)
+                # The loss at initialisation, on the sample, from the output with its logits (see
+                # SampleForward), so the loss is not clipped where training's isn't.
+                loss = self.model.compute_loss(x=self.sample.x, y=self.sample.y, y_pred=y_pred)
                 check.loss = _float(keras.ops.convert_to_numpy(loss))
         if self.val_sample is not None and self.val_sample.y is not None and self.val_sample.rows:
             val_pred, _ = self.forward(self.val_sample.x)

@@ -8,7 +8,7 @@ reads the accumulators.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import tensorflow as tf
@@ -34,6 +34,12 @@ class GradientSnapshot:
 BRANCH_ABOVE_PARAMS = 50_000
 
 
+class _Constants(NamedTuple):
+    axis: Any  # int32 0
+    zero: Any  # float32 0.0
+    one: Any  # float32 1.0
+
+
 class GradientTap:
     """Accumulators for one optimizer's variable list.
 
@@ -55,28 +61,34 @@ class GradientTap:
             self._sums = tf.Variable(tf.zeros((len(self._SUMS) + n,), tf.float32), trainable=False)
             self._maxes = tf.Variable(tf.zeros((len(self._MAXES) + n,), tf.float32), trainable=False)
         self._size = float(max(1, sum(self.sizes)))
+        # A function of its own, traced once per gradient structure: Keras traces a train step twice
+        # (the full batches and the last, partial one) and every op traced costs ~0.3 ms.
+        self._step = tf.function(self._accumulate, autograph=False)
 
     def matches(self, variables: list[Any]) -> bool:
         return [int(np.prod(v.shape)) for v in variables] == self.sizes
 
     def record(self, grads: list[Any]) -> None:
         """Add one step. `grads` align with the variables this tap was built for."""
+        self._step([tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices) else g for g in grads])
+
+    def _accumulate(self, grads: list[Any]) -> None:
+        # Constants shared by every op that needs them: in a graph each constant is an op of its own.
+        whole, c = tf.constant([-1]), _Constants(tf.constant(0), tf.constant(0.0), tf.constant(1.0))
         flat = []
         for grad, size in zip(grads, self.sizes):
             if grad is None:
                 flat.append(tf.zeros((size,), tf.float32))
                 continue
-            if isinstance(grad, tf.IndexedSlices):
-                grad = tf.convert_to_tensor(grad)
-            flat.append(tf.reshape(tf.cast(grad, tf.float32), [-1]))
+            flat.append(tf.reshape(tf.cast(grad, tf.float32), whole))
         if sum(self.sizes) <= BRANCH_ABOVE_PARAMS:
-            sums, maxes = self._masked_step(flat)
+            sums, maxes = self._masked_step(flat, c)
         else:
-            squares = tf.stack([tf.reduce_sum(tf.square(g)) for g in flat])
-            total = tf.reduce_sum(squares)
+            squares = tf.stack([tf.reduce_sum(tf.square(g), c.axis) for g in flat])
+            total = tf.reduce_sum(squares, c.axis)
             # A finite sum of squares means every entry is finite and nothing overflowed.
             sums, maxes = tf.cond(tf.math.is_finite(total), lambda: self._finite_step(flat, squares, total),
-                                  lambda: self._masked_step(flat))
+                                  lambda: self._masked_step(flat, c))
         self._sums.assign_add(sums)
         self._maxes.assign(tf.maximum(self._maxes, maxes))
 
@@ -88,23 +100,25 @@ class GradientTap:
         maxes = tf.concat([tf.stack([gnorm, zero_frac, tf.reduce_max(magnitude)]), norms], axis=0)
         return sums, maxes
 
-    def _masked_step(self, flat: list[Any]) -> tuple[Any, Any]:
+    def _masked_step(self, flat: list[Any], c: _Constants) -> tuple[Any, Any]:
         """Statistics over the finite entries only, so the last numbers before a blow-up stay visible."""
-        cat = tf.concat(flat, axis=0)
+        cat = tf.concat(flat, axis=c.axis)
         finite_mask = tf.math.is_finite(cat)
-        finite = tf.reduce_all(finite_mask)
-        clean = tf.where(finite_mask, cat, 0.0)
-        squares = tf.stack([tf.reduce_sum(part) for part in tf.split(tf.square(clean), self.sizes)])
+        finite = tf.reduce_all(finite_mask, c.axis)
+        clean = tf.where(finite_mask, cat, c.zero)
+        parts = tf.split(tf.square(clean), self.sizes, axis=c.axis)
+        squares = tf.stack([tf.reduce_sum(part, c.axis) for part in parts])
         norms = tf.sqrt(squares)
-        gnorm = tf.sqrt(tf.reduce_sum(squares))
+        gnorm = tf.sqrt(tf.reduce_sum(squares, c.axis))
         ok = tf.math.is_finite(gnorm)
-        norms = tf.where(tf.math.is_finite(norms), norms, 0.0)
-        gnorm = tf.where(ok, gnorm, 0.0)
+        norms = tf.where(tf.math.is_finite(norms), norms, c.zero)
+        gnorm = tf.where(ok, gnorm, c.zero)
         counted = tf.cast(tf.logical_and(finite, ok), tf.float32)
-        zero_frac = tf.reduce_mean(tf.cast(tf.equal(cat, 0.0), tf.float32))
-        nonfinite = 1.0 - tf.cast(finite, tf.float32)
-        sums = tf.concat([tf.stack([1.0, counted, gnorm * counted, zero_frac, nonfinite]), norms * counted], axis=0)
-        maxes = tf.concat([tf.stack([gnorm, zero_frac, tf.reduce_max(tf.abs(clean))]), norms], axis=0)
+        zero_frac = tf.reduce_mean(tf.cast(tf.equal(cat, c.zero), tf.float32), c.axis)
+        nonfinite = c.one - tf.cast(finite, tf.float32)
+        sums = tf.concat([tf.stack([c.one, counted, gnorm * counted, zero_frac, nonfinite]), norms * counted],
+                         axis=c.axis)
+        maxes = tf.concat([tf.stack([gnorm, zero_frac, tf.reduce_max(tf.abs(clean), c.axis)]), norms], axis=c.axis)
         return sums, maxes
 
     def snapshot_and_reset(self) -> GradientSnapshot | None:
@@ -147,42 +161,47 @@ def fixed_batch_gradients(model: Any, x: Any, y: Any) -> GradientSnapshot | None
 
 
 class LossTap:
-    """Running loss inside an epoch: first value, finite max/min/mean of the values recorded."""
+    """Running loss inside an epoch: first value, finite max/min/mean of the values recorded.
+
+    Packed like GradientTap: sums (count, finite sum, finite count), extremes (max, -min), first.
+    """
 
     def __init__(self) -> None:
         with tf.init_scope():
-            self._count = tf.Variable(0.0, trainable=False)
-            self._sum = tf.Variable(0.0, trainable=False)
-            self._finite = tf.Variable(0.0, trainable=False)
+            self._sums = tf.Variable(tf.zeros((3,), tf.float32), trainable=False)
+            self._extremes = tf.Variable(tf.fill((2,), -np.inf), trainable=False)
             self._first = tf.Variable(np.nan, dtype=tf.float32, trainable=False)
-            self._max = tf.Variable(-np.inf, dtype=tf.float32, trainable=False)
-            self._min = tf.Variable(np.inf, dtype=tf.float32, trainable=False)
+        self._step = tf.function(self._accumulate, autograph=False)  # traced once (see GradientTap)
 
     def record(self, loss: Any) -> None:
-        loss = tf.cast(tf.reduce_mean(loss), tf.float32)
+        self._step(loss)
+
+    def _accumulate(self, loss: Any) -> None:
+        loss = tf.convert_to_tensor(loss)
+        if loss.shape.rank != 0:
+            loss = tf.reduce_mean(loss)
+        loss = tf.cast(loss, tf.float32)
         ok = tf.math.is_finite(loss)
-        self._first.assign(tf.where(self._count == 0.0, loss, self._first))
-        self._max.assign(tf.where(ok, tf.maximum(self._max, loss), self._max))
-        self._min.assign(tf.where(ok, tf.minimum(self._min, loss), self._min))
-        self._sum.assign_add(tf.where(ok, loss, 0.0))
-        self._finite.assign_add(tf.cast(ok, tf.float32))
-        self._count.assign_add(1.0)
+        count = tf.unstack(self._sums)[0]
+        self._first.assign(tf.where(tf.equal(count, 0.0), loss, self._first))
+        # where(ok, max(m, loss), m) == max(m, where(ok, loss, -inf)): m starts at -inf and stays finite
+        extremes = tf.where(ok, tf.stack([loss, -loss]), -np.inf)
+        self._extremes.assign(tf.maximum(self._extremes, extremes))
+        self._sums.assign_add(tf.stack([1.0, tf.where(ok, loss, 0.0), tf.cast(ok, tf.float32)]))
 
     def snapshot_and_reset(self) -> dict[str, float] | None:
-        count = float(self._count.numpy())
+        count, total, finite = self._sums.numpy().tolist()
         if count == 0:
             return None
+        high, negative_low = self._extremes.numpy().tolist()
         out = {
-            "mean": float(self._sum.numpy()) / finite if (finite := float(self._finite.numpy())) else float("nan"),
+            "mean": total / finite if finite else float("nan"),
             "first": float(self._first.numpy()),
-            "max": float(self._max.numpy()),
-            "min": float(self._min.numpy()),
+            "max": high,
+            "min": -negative_low,
             "count": count,
         }
-        self._count.assign(0.0)
-        self._sum.assign(0.0)
-        self._finite.assign(0.0)
+        self._sums.assign(tf.zeros_like(self._sums))
+        self._extremes.assign(tf.fill((2,), -np.inf))
         self._first.assign(np.nan)
-        self._max.assign(-np.inf)
-        self._min.assign(np.inf)
         return out
