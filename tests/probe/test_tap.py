@@ -150,3 +150,19 @@ def test_a_fit_traces_each_tap_once_though_keras_traces_its_step_twice(monkeypat
     assert len(calls) == 2
     assert tap._step.experimental_get_tracing_count() == 1
     assert session._loss_tap._step.experimental_get_tracing_count() == 1
+
+
+@pytest.mark.parametrize("scale", [1e-20, 1e-3, 1.0, 1e3, 1e19], ids=lambda s: f"x{s:g}")
+def test_twice_l2_loss_is_bit_identical_to_the_sum_of_squares(scale):
+    """The tap's sums of squares come from tf.nn.l2_loss (one pass); the features the bundled model
+    was trained on came from reduce_sum(square(x)). Subnormal squares and overflow included."""
+    rng = np.random.default_rng(1)
+
+    @tf.function
+    def both(x):
+        return tf.reduce_sum(tf.square(x)), tf.nn.l2_loss(x) * 2.0
+
+    for size in (1, 7, 17, 144, 4608, 65536, 300_001):
+        x = tf.constant((rng.normal(size=size) * scale).astype(np.float32))
+        reference, ours = both(x)
+        assert reference.numpy().tobytes() == ours.numpy().tobytes(), size
