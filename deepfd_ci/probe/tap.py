@@ -82,7 +82,8 @@ class GradientTap:
 
     def _accumulate(self, grads: list[Any]) -> None:
         # Constants shared by every op that needs them: in a graph each constant is an op of its own.
-        whole, c = tf.constant([-1]), _Constants(tf.constant(0), tf.constant(0.0), tf.constant(1.0), tf.constant(2.0))
+        whole = tf.constant([-1])
+        c = _Constants(tf.constant(0), tf.constant(0.0), tf.constant(1.0), tf.constant(2.0))
         flat = []
         for grad, size in zip(grads, self.sizes):
             if grad is None:
@@ -163,7 +164,7 @@ def fixed_batch_gradients(model: Any, x: Any, y: Any) -> GradientSnapshot | None
     if not variables:
         return None
     tap = GradientTap(variables)
-    tap.record(list(grads))
+    tap._accumulate(list(grads))  # eagerly: a one-off tap would pay for a trace it never reuses
     return tap.snapshot_and_reset()
 
 
@@ -178,10 +179,12 @@ class LossTap:
             self._sums = tf.Variable(tf.zeros((3,), tf.float32), trainable=False)
             self._extremes = tf.Variable(tf.fill((2,), -np.inf), trainable=False)
             self._first = tf.Variable(np.nan, dtype=tf.float32, trainable=False)
-        self._step = tf.function(self._accumulate, autograph=False)  # traced once (see GradientTap)
+        # Traced once (see GradientTap); a custom loop's per-example losses change shape with the
+        # last, partial batch, hence reduce_retracing.
+        self._step = tf.function(self._accumulate, autograph=False, reduce_retracing=True)
 
     def record(self, loss: Any) -> None:
-        self._step(loss)
+        self._step(tf.convert_to_tensor(loss))  # a Python number would be traced once per value
 
     def _accumulate(self, loss: Any) -> None:
         loss = tf.convert_to_tensor(loss)

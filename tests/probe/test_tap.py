@@ -166,3 +166,22 @@ def test_twice_l2_loss_is_bit_identical_to_the_sum_of_squares(scale):
         x = tf.constant((rng.normal(size=size) * scale).astype(np.float32))
         reference, ours = both(x)
         assert reference.numpy().tobytes() == ours.numpy().tobytes(), size
+
+
+def test_the_fixed_batch_fallback_measures_one_gradient_pass():
+    import keras
+
+    from deepfd_ci.probe.tap import fixed_batch_gradients
+
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"),
+                              keras.layers.Dense(3, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    x = np.random.default_rng(0).normal(size=(16, 4)).astype(np.float32)
+    y = np.arange(16) % 3
+    with tf.GradientTape() as tape:
+        loss = model.compute_loss(x=x, y=y, y_pred=model(x, training=True))
+    expected = [np.linalg.norm(g.numpy()) for g in tape.gradient(loss, model.trainable_weights)]
+    snap = fixed_batch_gradients(model, x, y)
+    assert snap is not None and snap.steps == 1 and snap.nonfinite_steps == 0
+    assert np.allclose(snap.norm_max, expected, rtol=1e-5)
+    assert snap.global_norm_max == pytest.approx(float(np.linalg.norm(expected)), rel=1e-5)
