@@ -185,7 +185,7 @@ def preprocessing(record: RunRecord, obs: Observations) -> tuple[list[str], dict
         evidence = [f"labels are {kind} but the loss is {facts.loss}"]
         return evidence, {"kind": "labels_encoding", "suggested": "sparse" if facts.labels_one_hot else "one_hot"}
     y = facts.y if facts is not None else None
-    if targets_unscaled(facts) and y is not None and not obs.symptoms.get("unscaled_inputs"):
+    if targets_unscaled(facts, obs) and y is not None:
         evidence = [f"regression targets have mean {_g(y.mean)} and std {_g(y.std)}, so the loss and its "
                     f"gradients are {_g(y.std ** 2)} times larger than for standardized targets"]
         if obs.initial_loss is not None:

@@ -24,12 +24,14 @@ FEW_UPDATES = 4  # updates per epoch at or below: a batch too large for the data
 TARGET_SCALE = 10.0  # regression targets with a larger std or mean are worth standardizing
 
 
-def targets_unscaled(facts: StaticFacts | None) -> bool:
-    """Regression targets far from unit scale: the loss and its gradients grow with their square,
-    so a blow-up or a stall points at the targets before the learning rate."""
+def targets_unscaled(facts: StaticFacts | None, obs: Observations) -> bool:
+    """Regression targets far from unit scale, fed with scaled inputs (unscaled inputs are the first
+    suspect): the loss and its gradients grow with the targets' square, so a blow-up or a stall
+    points at the targets before the learning rate."""
     y = facts.y if facts is not None else None
     return bool(facts is not None and facts.task == "regression" and y is not None and y.std is not None
-                and (y.std > TARGET_SCALE or abs(y.mean or 0.0) > TARGET_SCALE))
+                and (y.std > TARGET_SCALE or abs(y.mean or 0.0) > TARGET_SCALE)
+                and not obs.symptoms.get("unscaled_inputs"))
 
 
 def batch_extreme(batch_size: int | None, n_samples: int | None) -> bool | None:

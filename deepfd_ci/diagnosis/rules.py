@@ -59,7 +59,7 @@ def predict(record: RunRecord, obs: Observations) -> dict[str, float]:
     # A configuration fact confirmed by a symptom of the run.
     if s["unscaled_inputs"] and (blew_up or s["saturated_activations"] or not converged):
         add("preprocessing", 0.8)
-    unscaled_targets = targets_unscaled(facts) and not s["unscaled_inputs"]
+    unscaled_targets = targets_unscaled(facts, obs)
     if unscaled_targets and (blew_up or not converged):
         add("preprocessing", 0.8)
     bad_init = (any(layer.kernel_initializer in ("zeros", "ones", "constant") for layer in facts.layers)

@@ -188,7 +188,6 @@ class LossTap:
         self._step(tf.convert_to_tensor(loss))  # a Python number would be traced once per value
 
     def _accumulate(self, loss: Any) -> None:
-        loss = tf.convert_to_tensor(loss)
         if loss.shape.rank != 0:
             loss = tf.reduce_mean(loss)
         loss = tf.cast(loss, tf.float32)
