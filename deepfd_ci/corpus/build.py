@@ -8,7 +8,13 @@
 3. Each mutant is labelled by the DeepCrime kill test against its seed's runs: killed mutants keep
    their fault labels, unkilled ones become healthy; mutants whose runs crash, time out or never
    train are dropped (counted), as are seeds whose original does not run cleanly.
-4. One dataset row per run: features, labels, provenance (seed program, mutant, changed lines).
+   The test is sequential: a mutant the K runs did not kill gets C confirmation runs (seeds
+   K..K+C-1), and so does its original, and the test is repeated on all K+C scores. With K=5 a
+   mutant that diverges on two of five seeds is typically not killed (p ~ 0.06-0.2 at Cohen's d
+   above 1), and its broken runs would count as healthy. Killed mutants are not re-tested, so a
+   second look can only kill: at most two looks at alpha each.
+4. One dataset row per run of the first K (confirmation runs only decide labels): features, labels,
+   provenance (seed program, mutant, changed lines).
 
 The probe runs each script in its own subprocess, so a thread pool is enough to use several cores.
 """
@@ -64,13 +70,15 @@ class BuildOptions:
     mutants_dir: Path = ARTIFACTS / "mutants"
     store: Path = Path("corpus/build/runs.jsonl")  # working store (resumable); exported next to `out`
     runs: int = 5
+    confirm_runs: int = 5  # extra runs for a mutant the first `runs` did not kill (0: one-stage test)
     mutants_per_seed: int = 12
     jobs: int = 2
     limit: int | None = None  # only the first N seeds (sorted by name)
     only: list[str] = field(default_factory=list)  # only these seed ids
     random_seed: int = 0  # of the mutant generator
     epochs: int = ProbeOptions.epochs  # the diagnosis budget: labels and features use these epochs
-    record_epochs: int = 10  # runs are recorded this long, so other budgets can be studied by truncation
+    # Runs are recorded this long, so other budgets can be studied by truncation (the epochs study).
+    record_epochs: int = ProbeOptions.epochs
     time_budget: float = ProbeOptions.time_budget
     show_progress: bool = True
 
@@ -91,9 +99,11 @@ class BuildSummary:
     runs_total: int = 0
     runs_reused: int = 0
     runs_executed: int = 0
+    confirmation_runs: int = 0  # of runs_total: extra seeds for mutants the first K runs did not kill
     probe_seconds: float = 0.0  # summed over executed runs
     wall_seconds: float = 0.0
     killed: int = 0
+    killed_on_confirmation: int = 0  # of `killed`: not killed by the first K runs, killed by all K+C
     unkilled: int = 0
     dropped: Counter = field(default_factory=Counter)  # reason -> mutants
     seeds_skipped: dict[str, str] = field(default_factory=dict)  # seed id -> why
@@ -104,9 +114,11 @@ class BuildSummary:
     def lines(self) -> list[str]:
         out = [
             f"seeds: {self.seeds} ({len(self.seeds_skipped)} skipped), mutants: {self.mutants}",
-            f"runs: {self.runs_total} ({self.runs_reused} reused from the store, {self.runs_executed} executed, "
+            f"runs: {self.runs_total} ({self.confirmation_runs} of them confirmation runs; {self.runs_reused} reused "
+            f"from the store, {self.runs_executed} executed, "
             f"{self.probe_seconds:.0f} probe-seconds, {self.wall_seconds:.0f} s wall)",
-            f"mutants killed: {self.killed}, not killed (relabelled healthy): {self.unkilled}, "
+            f"mutants killed: {self.killed} ({self.killed_on_confirmation} on confirmation runs), "
+            f"not killed (relabelled healthy): {self.unkilled}, "
             f"dropped: {sum(self.dropped.values())} {dict(self.dropped) if self.dropped else ''}".rstrip(),
             f"labels of killed mutants: {dict(sorted(self.label_counts.items()))}",
             f"dataset rows: {self.rows}",
@@ -179,23 +191,27 @@ def _append(handle: TextIO, key: RunKey, record: RunRecord) -> dict[str, Any]:
 
 
 def execute_runs(
-    programs: list[CorpusProgram], options: BuildOptions, probe: ProbeFn, summary: BuildSummary
-) -> dict[RunKey, dict[str, Any]]:
-    """Run every (program, seed) not already in the store; returns the store with them added.
+    wanted: list[tuple[CorpusProgram, list[int]]],
+    options: BuildOptions,
+    probe: ProbeFn,
+    summary: BuildSummary,
+    store: dict[RunKey, dict[str, Any]],
+) -> None:
+    """Run every wanted (program, seed) not already in the store, adding it to the store.
 
     A program's missing seeds run in one probe process (TensorFlow is imported once per program).
     """
-    store = load_store(options.store, records_path(options.out))
     tag = _budget_tag(options)
     todo: list[tuple[CorpusProgram, list[int]]] = []
-    for program in programs:
-        missing = [s for s in range(options.runs) if (program.id, program.sha, s, tag) not in store]
+    for program, seeds in wanted:
+        missing = [s for s in seeds if (program.id, program.sha, s, tag) not in store]
         if missing:
             todo.append((program, missing))
-    summary.runs_total = len(programs) * options.runs
-    summary.runs_reused = summary.runs_total - sum(len(seeds) for _, seeds in todo)
+    total = sum(len(seeds) for _, seeds in wanted)
+    summary.runs_total += total
+    summary.runs_reused += total - sum(len(seeds) for _, seeds in todo)
     if not todo:
-        return store
+        return
     options.store.parent.mkdir(parents=True, exist_ok=True)
     end_torn_line(options.store)
     log_dir = options.store.parent / "logs"
@@ -227,7 +243,6 @@ def execute_runs(
                 summary.runs_executed += 1
                 summary.probe_seconds += record.run.seconds if record.run else 0.0
             progress.advance(task, len(seeds))
-    return store
 
 
 def _safe_probe(probe: ProbeFn, path: str, options: ProbeOptions, seeds: list[int]) -> list[RunRecord]:
@@ -252,52 +267,112 @@ def final_score(record: RunRecord, field_name: str) -> float | None:
     return getattr(record.checks[-1], field_name)
 
 
-def label_programs(
+@dataclass
+class JudgedProgram:
+    """A program's first K runs (truncated to the diagnosis budget), their scores, and its verdict."""
+
+    program: CorpusProgram
+    runs: list[RunRecord]
+    scores: list[float]
+    verdict: KillResult | None  # None for an original
+    first: KillResult | None = None  # the verdict of the first K runs alone
+
+
+def _runs(program: CorpusProgram, seeds: range, store: dict[RunKey, dict[str, Any]],
+          options: BuildOptions) -> list[RunRecord] | None:
+    """The program's runs of these seeds; None when one is not in the store."""
+    tag = _budget_tag(options)
+    keys = [(program.id, program.sha, s, tag) for s in seeds]
+    if any(key not in store for key in keys):
+        return None
+    # Recorded longer than the diagnosis budget; a truncated run is exactly a shorter run.
+    return [run_record_from_plain(store[key]["record"]).truncated(options.epochs) for key in keys]
+
+
+def _scores(runs: list[RunRecord] | None, score_field: str) -> list[float] | None:
+    """Every run's final score; None when a run failed or has no score."""
+    if runs is None or any(r.status != "ok" for r in runs):
+        return None
+    scores = [final_score(r, score_field) for r in runs]
+    return None if any(s is None for s in scores) else scores  # type: ignore[return-value]
+
+
+def _confirmation_seeds(options: BuildOptions) -> range:
+    return range(options.runs, options.runs + options.confirm_runs)
+
+
+def judge_programs(
     programs: dict[str, list[CorpusProgram]],
     store: dict[RunKey, dict[str, Any]],
     options: BuildOptions,
     summary: BuildSummary,
-) -> list[DatasetRow]:
-    tag = _budget_tag(options)
-    seeds = range(options.runs)
-    rows: list[DatasetRow] = []
+) -> list[JudgedProgram]:
+    """Kill-test every mutant against its original. A mutant the first K runs did not kill is tested
+    again on all K + C runs when its and its original's confirmation runs are in the store."""
+    seeds, extra = range(options.runs), _confirmation_seeds(options)
+    judged: list[JudgedProgram] = []
     for seed_id, family in programs.items():
-        # Recorded longer than the diagnosis budget; a truncated run is exactly a shorter run.
-        records = {p.id: [run_record_from_plain(store[(p.id, p.sha, s, tag)]["record"]).truncated(options.epochs)
-                          for s in seeds] for p in family}
         original = family[0]
-        base = records[original.id]
+        base = _runs(original, seeds, store, options)
+        if base is None:
+            summary.seeds_skipped[seed_id] = "the original's runs are not in the store"
+            summary.dropped["seed skipped"] += len(family) - 1
+            continue
         bad = [r for r in base if r.status != "ok"]
         if bad:
             summary.seeds_skipped[seed_id] = f"original run {bad[0].status}: {bad[0].error}"
             summary.dropped["seed skipped"] += len(family) - 1
             continue
         score_field = "val_acc" if all(final_score(r, "val_acc") is not None for r in base) else "acc"
-        base_scores = [final_score(r, score_field) for r in base]
-        if any(s is None for s in base_scores):
+        base_scores = _scores(base, score_field)
+        if base_scores is None:
             summary.seeds_skipped[seed_id] = "the probe reports no score for the original"
             summary.dropped["seed skipped"] += len(family) - 1
             continue
-        rows += [_row(original, r, s, base_scores[i], None) for i, (s, r) in enumerate(zip(seeds, base))]
+        base_extra = _scores(_runs(original, extra, store, options), score_field) if extra else None
+        judged.append(JudgedProgram(original, base, base_scores, None))
         for program in family[1:]:
-            runs = records[program.id]
+            runs = _runs(program, seeds, store, options)
+            if runs is None:
+                summary.dropped["not run"] += 1
+                continue
             failed = [r for r in runs if r.status != "ok"]
             if failed:
                 summary.dropped[failed[0].status] += 1
                 continue
-            scores = [final_score(r, score_field) for r in runs]
-            if any(s is None for s in scores):
+            scores = _scores(runs, score_field)
+            if scores is None:
                 summary.dropped["no score"] += 1
                 continue
-            verdict = kill_test(base_scores, scores)
+            verdict = first = kill_test(base_scores, scores)
+            if not first.killed and base_extra is not None:
+                more = _scores(_runs(program, extra, store, options), score_field)
+                if more is not None:
+                    verdict = kill_test(base_scores + base_extra, scores + more)
+                    summary.killed_on_confirmation += verdict.killed
             if verdict.killed:
                 summary.killed += 1
-                summary.label_counts.update(program.mutant.labels)
+                summary.label_counts.update(program.mutant.labels if program.mutant else [])
             else:
                 summary.unkilled += 1
-            rows += [_row(program, r, s, scores[i], verdict) for i, (s, r) in enumerate(zip(seeds, runs))]
-    summary.rows = len(rows)
-    return rows
+            judged.append(JudgedProgram(program, runs, scores, verdict, first))
+    return judged
+
+
+def confirmation_runs(judged: list[JudgedProgram], options: BuildOptions) -> list[tuple[CorpusProgram, list[int]]]:
+    """The confirmation seeds for every mutant not killed, and for the originals they compare with."""
+    extra = list(_confirmation_seeds(options))
+    if not extra:
+        return []
+    undecided = [j.program for j in judged if j.first is not None and not j.first.killed]
+    originals = {j.program.seed_program: j.program for j in judged if j.verdict is None}
+    needed = {p.seed_program for p in undecided}
+    return [(originals[seed], extra) for seed in sorted(needed)] + [(p, extra) for p in undecided]
+
+
+def dataset_rows(judged: list[JudgedProgram]) -> list[DatasetRow]:
+    return [_row(j.program, run, run_seed, j.scores[run_seed], j.verdict)
+            for j in judged for run_seed, run in enumerate(j.runs)]
 
 
 def _row(program: CorpusProgram, record: RunRecord, seed: int, score: float, verdict: KillResult | None) -> DatasetRow:
@@ -327,8 +402,14 @@ def build(options: BuildOptions, probe: ProbeFn = run_probe_seeds) -> BuildSumma
     summary = BuildSummary()
     programs = collect_programs(options, summary)
     flat = [p for family in programs.values() for p in family]
-    store = execute_runs(flat, options, probe, summary)
-    rows = label_programs(programs, store, options, summary)
+    store = load_store(options.store, records_path(options.out))
+    execute_runs([(p, list(range(options.runs))) for p in flat], options, probe, summary, store)
+    confirm = confirmation_runs(judge_programs(programs, store, options, BuildSummary()), options)
+    execute_runs(confirm, options, probe, summary, store)
+    summary.confirmation_runs = sum(len(seeds) for _, seeds in confirm)
+    judged = judge_programs(programs, store, options, summary)
+    rows = dataset_rows(judged)
+    summary.rows = len(rows)
     summary.audit = audit_labels(rows)
     summary.wall_seconds = time.monotonic() - started
     write_dataset(
@@ -338,6 +419,7 @@ def build(options: BuildOptions, probe: ProbeFn = run_probe_seeds) -> BuildSumma
         features.SCHEMA_VERSION,
         {
             "runs_per_program": options.runs,
+            "confirmation_runs": options.confirm_runs,
             "mutants_per_seed": options.mutants_per_seed,
             "mutation_random_seed": options.random_seed,
             "probe": {
@@ -345,31 +427,33 @@ def build(options: BuildOptions, probe: ProbeFn = run_probe_seeds) -> BuildSumma
                 "recorded_epochs": options.record_epochs,
                 "time_budget": options.time_budget,
                 "run_seeds": list(range(options.runs)),
+                "confirmation_run_seeds": list(_confirmation_seeds(options)),
             },
             "kill_test": {
                 "test": "Welch two-sample t-test",
                 "alpha": ALPHA,
                 "min_cohens_d": MIN_EFFECT,
+                "stages": "K runs; a mutant not killed is tested again on K + C runs (its original's too)",
                 "score": "final val_acc of the probe when the original has one, else final acc",
             },
             "seeds": summary.seeds,
             "seeds_skipped": summary.seeds_skipped,
             "mutants": summary.mutants,
             "mutants_killed": summary.killed,
+            "mutants_killed_on_confirmation": summary.killed_on_confirmation,
             "mutants_unkilled": summary.unkilled,
             "mutants_dropped": dict(summary.dropped),
             "killed_label_counts": dict(sorted(summary.label_counts.items())),
             "probe_seconds_executed": round(summary.probe_seconds, 1),
         },
     )
-    export_store(options.store, records_path(options.out), {k for p in flat for k in _keys(p, options)})
+    tag = _budget_tag(options)
+    keys = {(p.id, p.sha, s, tag) for p in flat for s in range(options.runs)}
+    keys |= {(p.id, p.sha, s, tag) for p, extra in confirm for s in extra}
+    export_store(options.store, records_path(options.out), keys)
     return summary
 
 
 def records_path(dataset: Path) -> Path:
     """The raw probe records committed next to the dataset (features can be recomputed from them)."""
     return dataset.with_name("records.jsonl.gz")
-
-
-def _keys(program: CorpusProgram, options: BuildOptions) -> list[RunKey]:
-    return [(program.id, program.sha, s, _budget_tag(options)) for s in range(options.runs)]

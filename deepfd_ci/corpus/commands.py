@@ -59,6 +59,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"probe runs (seeds 0..K-1) per program (default {_DEFAULTS.runs})",
     )
     b.add_argument(
+        "--confirm-runs",
+        type=_at_least(0),
+        default=_DEFAULTS.confirm_runs,
+        metavar="C",
+        help="extra runs (seeds K..K+C-1) of each mutant the first K runs did not kill, and of its original; "
+        f"the kill test is repeated on all K+C (default {_DEFAULTS.confirm_runs}; 0: one-stage test)",
+    )
+    b.add_argument(
         "--jobs",
         "-j",
         type=_at_least(1),
@@ -81,9 +89,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     b.add_argument(
         "--record-epochs",
         type=_at_least(1),
-        default=_DEFAULTS.record_epochs,
-        help=f"epochs each run is recorded for, so shorter budgets can be studied by truncation "
-        f"(default {_DEFAULTS.record_epochs}; at least --epochs)",
+        help="epochs each run is recorded for, so shorter budgets can be studied by truncation "
+        "(default and minimum: --epochs; the runs in the store are reused only under the same value)",
     )
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
     b.set_defaults(handler=_run_build)
@@ -137,13 +144,14 @@ def _run_build(args: argparse.Namespace) -> int:
         mutants_dir=args.mutants_dir,
         store=args.store,
         runs=args.runs,
+        confirm_runs=args.confirm_runs,
         mutants_per_seed=args.mutants_per_seed,
         jobs=args.jobs,
         limit=args.limit,
         only=args.only,
         random_seed=args.random_seed,
         epochs=args.epochs,
-        record_epochs=max(args.record_epochs, args.epochs),
+        record_epochs=max(args.record_epochs or 0, args.epochs),
         time_budget=args.time_budget,
         show_progress=not args.no_progress,
     )

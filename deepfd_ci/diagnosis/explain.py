@@ -223,13 +223,17 @@ def initialization(record: RunRecord, obs: Observations) -> tuple[list[str], dic
     return evidence + _slow(obs, facts), {"suggested": "he_normal" if relu else "glorot_uniform"}
 
 
+# What an optimizer finding recommends: adaptive steps, robust to the learning rate's scale.
+SUGGESTED_OPTIMIZER = "Adam"
+
+
 def optimizer(record: RunRecord, obs: Observations) -> tuple[list[str], dict]:
     facts = record.facts
     evidence = []
     if facts is not None and facts.optimizer:
         evidence.append(f"{facts.optimizer} with learning rate {_g(facts.learning_rate)}")
     evidence += _slow(obs, facts) or _divergence(obs)
-    return evidence, {"suggested": "Adam"}
+    return evidence, {"suggested": SUGGESTED_OPTIMIZER}
 
 
 def layers(record: RunRecord, obs: Observations) -> tuple[list[str], dict]:

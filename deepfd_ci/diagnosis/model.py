@@ -27,8 +27,10 @@ BUNDLED = "model.skops"
 MIN_THRESHOLD = 0.4  # below this a "fault" is less likely than not: stay silent
 # Thresholds may fire on at most this share of healthy training rows per label, and at most
 # MAX_ANY_FALSE_ALARM of them may get any label. Both are measured on the rows the thresholds are
-# tuned on, so held-out programs can see more (the model card reports the held-out rate).
-MAX_FALSE_ALARM = 0.01
+# tuned on, so held-out programs see more (the model card reports the held-out rate). Measured on
+# the two-stage kill-test labels (grouped 5-fold CV): a 1% cap per label let 5.6-7.7% of held-out
+# healthy runs get a fault, 0.5% keeps them at 4.0-4.6%.
+MAX_FALSE_ALARM = 0.005
 MAX_ANY_FALSE_ALARM = 0.05
 
 

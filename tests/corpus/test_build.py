@@ -6,6 +6,7 @@ kill-test labelling and the resumable store can be checked exactly and fast.
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
 from pathlib import Path
@@ -41,10 +42,12 @@ model.fit(x, digits.target, epochs=EPOCHS, batch_size=32, validation_split=0.2)
 
 class FakeProbe:
     """Scripted outcomes by program id: original scores ~0.95; __m00 at chance (killed); __m01 like
-    the original (not killed); __m02 crashes; a seed named `broken` crashes itself."""
+    the original (not killed); __m02 crashes; a seed named `broken` crashes itself. Programs in
+    `flaky` train like the original on seeds 0 and 1 and diverge (chance) from seed 2 on."""
 
-    def __init__(self) -> None:
+    def __init__(self, flaky: frozenset[str] = frozenset()) -> None:
         self.calls: list[tuple[str, int]] = []
+        self.flaky = flaky
         self._lock = threading.Lock()
 
     def __call__(self, path: str, options: ProbeOptions, seeds: list[int]) -> list[RunRecord]:
@@ -56,7 +59,8 @@ class FakeProbe:
             self.calls.append((stem, seed))
         if stem.endswith("__m02") or stem == "broken":
             return RunRecord(path=path, status="crashed", error="ValueError: shapes")
-        score = 0.10 + 0.01 * seed if stem.endswith("__m00") else 0.95 - 0.01 * seed
+        broken = stem.endswith("__m00") or (stem in self.flaky and seed >= 2)
+        score = 0.10 + 0.01 * seed if broken else 0.95 - 0.01 * seed
         checks = [
             Check(epoch=0, loss=2.3, acc=0.1, val_acc=0.1),
             Check(epoch=1, loss=0.4, acc=score, val_acc=score, grad_norm_mean=1.0),
@@ -80,6 +84,7 @@ def corpus(tmp_path: Path) -> BuildOptions:
         mutants_dir=tmp_path / "mutants",
         store=tmp_path / "build" / "runs.jsonl",
         runs=3,
+        confirm_runs=2,
         mutants_per_seed=3,
         jobs=2,
         show_progress=False,
@@ -89,8 +94,12 @@ def corpus(tmp_path: Path) -> BuildOptions:
 def test_build_labels_by_kill_test_and_drops_crashes(corpus: BuildOptions):
     probe = FakeProbe()
     summary = build(corpus, probe)
-    assert len(probe.calls) == 4 * 3 and summary.runs_executed == 12
+    # 4 programs x 3 runs, then 2 confirmation runs of the unkilled mutant and of its original.
+    confirming = {("tiny", 3), ("tiny", 4), ("tiny__m01", 3), ("tiny__m01", 4)}
+    assert len(probe.calls) == 4 * 3 + 4 and set(probe.calls[-4:]) == confirming
+    assert summary.runs_executed == 16 and summary.confirmation_runs == 4
     assert (summary.killed, summary.unkilled, dict(summary.dropped)) == (1, 1, {"crashed": 1})
+    assert summary.killed_on_confirmation == 0  # trains like the original on all 5 seeds
 
     data = read_dataset(corpus.out)
     manifest = {m["id"]: m for m in read_manifest(corpus.mutants_dir)}
@@ -123,7 +132,7 @@ def test_build_resumes_from_the_store_and_reruns_only_changed_programs(corpus: B
         handle.write('{"program_id": "tiny", "sha"')  # a run torn by an interrupted build
     again = FakeProbe()
     summary = build(corpus, again)
-    assert again.calls == [] and summary.runs_reused == 12
+    assert again.calls == [] and summary.runs_reused == 16
     assert corpus.out.read_bytes() == first  # same rows, same bytes
 
     seed = corpus.seeds_dir / "tiny.py"
@@ -132,7 +141,7 @@ def test_build_resumes_from_the_store_and_reruns_only_changed_programs(corpus: B
     build(corpus, changed)
     rerun = {stem for stem, _ in changed.calls}
     assert "tiny" in rerun  # the original's source changed
-    assert {s for _, s in changed.calls} == {0, 1, 2}
+    assert {s for _, s in changed.calls} == {0, 1, 2, 3, 4}  # and the confirmation runs it compares with
     # Runs appended after the torn line were stored intact: nothing is left to run.
     final = FakeProbe()
     assert build(corpus, final).runs_executed == 0 and final.calls == []
@@ -153,7 +162,31 @@ def test_probe_failures_are_recorded_not_raised(corpus: BuildOptions):
     summary = build(corpus, exploding)
     assert summary.seeds_skipped["tiny"].startswith("original run crashed: probe failed: RuntimeError")
     store = [json.loads(line) for line in corpus.store.read_text().splitlines()]
-    assert len(store) == 12 and all(e["record"]["status"] == "crashed" for e in store)
+    assert len(store) == 12  # no confirmation: no original to compare with and all(e["record"]["status"] == "crashed" for e in store)
+
+
+def test_a_mutant_the_first_runs_did_not_kill_is_tested_again_on_confirmation_runs(corpus: BuildOptions):
+    """__m01 diverges from seed 2 on: one broken run in three is not significant (p = 0.43), four in
+    six are (p = 0.03). Its rows stay the first three runs, labelled faulty; the extra runs are
+    exported."""
+    corpus.confirm_runs = 3
+    probe = FakeProbe(flaky=frozenset({"tiny__m01"}))
+    summary = build(corpus, probe)
+    assert (summary.killed, summary.killed_on_confirmation, summary.unkilled) == (2, 1, 0)
+    data = read_dataset(corpus.out)
+    flaky = [r for r in data.rows if r.program_id == "tiny__m01"]
+    assert [r.run_seed for r in flaky] == [0, 1, 2] and all(r.killed and r.labels for r in flaky)
+    assert flaky[0].p_value < 0.05 and flaky[0].effect_size >= 0.5
+    assert max(r.run_seed for r in data.rows) == 2
+    meta = json.loads(Path(f"{corpus.out}.meta.json").read_text())
+    assert meta["mutants_killed_on_confirmation"] == 1 and meta["probe"]["confirmation_run_seeds"] == [3, 4, 5]
+    with gzip.open(corpus.out.with_name("records.jsonl.gz"), "rt") as handle:
+        exported = {(e["program_id"], e["run_seed"]) for e in map(json.loads, handle)}
+    assert {("tiny", 5), ("tiny__m01", 5)} <= exported and ("tiny__m00", 3) not in exported
+    # The same verdicts without the second stage: one broken run in three does not kill it.
+    again = build(BuildOptions(**{**corpus.__dict__, "confirm_runs": 0}), FakeProbe(flaky=frozenset({"tiny__m01"})))
+    assert (again.killed, again.killed_on_confirmation, again.unkilled, again.runs_executed) == (1, 0, 1, 0)
+    assert all(not r.labels for r in read_dataset(corpus.out).rows if r.program_id == "tiny__m01")
 
 
 def test_bad_options_are_clear_errors(corpus: BuildOptions, tmp_path: Path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 from pathlib import Path
 
 import pytest
@@ -23,12 +25,13 @@ def test_tiny_real_build(tmp_path: Path):
         mutants_dir=tmp_path / "mutants",
         store=tmp_path / "build" / "runs.jsonl",
         runs=2,
+        confirm_runs=1,
         mutants_per_seed=2,
         jobs=2,
         show_progress=False,
     )
     summary = build(options)
-    assert summary.runs_executed == 12 and not summary.seeds_skipped
+    assert summary.runs_executed == 12 + summary.confirmation_runs and not summary.seeds_skipped
     assert summary.killed + summary.unkilled + sum(summary.dropped.values()) == 4
     data = read_dataset(options.out)
     originals = [r for r in data.rows if r.kind == "original"]
@@ -39,5 +42,11 @@ def test_tiny_real_build(tmp_path: Path):
     # Originals' runs measured real training: loss fell.
     first = data.feature_names.index("final_loss")
     assert all(row[first] < 1.0 for row, r in zip(data.X, data.rows) if r.kind == "original")
+    # Every mutant not killed by its first two runs got a third (seed 2), and so did its original.
+    with gzip.open(tmp_path / "records.jsonl.gz", "rt") as handle:
+        third = {e["program_id"] for e in map(json.loads, handle) if e["run_seed"] == 2}
+    undecided = {r.program_id for r in data.rows if r.killed is False}
+    assert undecided <= third and len(third) == summary.confirmation_runs
+    assert {p for p in third if "__" not in p} == {p.split("__")[0] for p in third if "__" in p}
     # Resuming costs no run.
     assert build(options).runs_executed == 0

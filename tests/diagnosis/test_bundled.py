@@ -83,6 +83,16 @@ def test_batch_size_votes_are_reported_only_for_batches_too_small_or_too_large()
     assert "loss" in [f.type for f in diagnose_run(record, _VotesFor("loss", 0.9)).faults]  # other types untouched
 
 
+def test_optimizer_votes_are_not_reported_on_a_script_that_already_uses_the_suggested_optimizer():
+    record = next(r for r in _original_runs() if r.facts.optimizer and r.facts.optimizer.lower() == "adam")
+    vote = _VotesFor("optimizer", 0.9)
+    assert "optimizer" not in [f.type for f in diagnose_run(record, vote).faults]  # Adam -> Adam: a no-op fix
+    for other in ("SGD", "Adagrad", "RMSprop"):
+        record.facts.optimizer = other
+        faults = {f.type: f for f in diagnose_run(record, vote).faults}
+        assert faults["optimizer"].source == "model" and faults["optimizer"].detail == {"suggested": "Adam"}
+
+
 def test_keras_default_batch_is_the_same_for_features_gate_and_evidence():
     """`fit` trains arrays, tensors and dicts of them in batches of 32 when none is given; datasets
     make their own. The static features, the batch-size gate and the evidence read it alike."""
