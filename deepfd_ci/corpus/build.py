@@ -308,7 +308,8 @@ def judge_programs(
     summary: BuildSummary,
 ) -> list[JudgedProgram]:
     """Kill-test every mutant against its original. A mutant the first K runs did not kill is tested
-    again on all K + C runs when its and its original's confirmation runs are in the store."""
+    again on all K + C runs when its and its original's confirmation runs are in the store; if one
+    of them failed (crashed, timed out, no score), the first verdict stands."""
     seeds, extra = range(options.runs), _confirmation_seeds(options)
     judged: list[JudgedProgram] = []
     for seed_id, family in programs.items():
