@@ -13,8 +13,15 @@
    mutant that diverges on two of five seeds is typically not killed (p ~ 0.06-0.2 at Cohen's d
    above 1), and its broken runs would count as healthy. Killed mutants are not re-tested, so a
    second look can only kill: at most two looks at alpha each.
-4. One dataset row per run of the first K (confirmation runs only decide labels): features, labels,
-   provenance (seed program, mutant, changed lines).
+4. A killed multi-fault mutant keeps only the labels of the faults that hurt training by themselves:
+   each of its faults is applied alone to the seed (a "component", see mutation.generate) and
+   kill-tested the same two-stage way. Most real bugs combine faults, but in a mutant one fault
+   often does the damage and the others ride along: a removed layer beside a learning rate of 5.0
+   changes nothing a run can show, and labelling such a run "layers" teaches the model noise. A
+   fault keeps its label when its component is killed, crashes, or could not be made; when no
+   component is killed the faults only hurt together, and all keep their labels.
+5. One dataset row per run of the first K of originals and mutants (confirmation and component runs
+   only decide labels): features, labels, provenance (seed program, mutant, changed lines).
 
 The probe runs each script in its own subprocess, so a thread pool is enough to use several cores.
 """
@@ -71,6 +78,7 @@ class BuildOptions:
     store: Path = Path("corpus/build/runs.jsonl")  # working store (resumable); exported next to `out`
     runs: int = 5
     confirm_runs: int = 5  # extra runs for a mutant the first `runs` did not kill (0: one-stage test)
+    attribute: bool = True  # run a killed multi-fault mutant's faults alone, keep the labels of those that hurt
     mutants_per_seed: int = 12
     jobs: int = 2
     limit: int | None = None  # only the first N seeds (sorted by name)
@@ -105,6 +113,10 @@ class BuildSummary:
     killed: int = 0
     killed_on_confirmation: int = 0  # of `killed`: not killed by the first K runs, killed by all K+C
     unkilled: int = 0
+    component_runs: int = 0  # of runs_total: faults of killed multi-fault mutants run alone
+    components_killed: int = 0
+    components_unkilled: int = 0
+    passenger_labels: Counter = field(default_factory=Counter)  # label -> mutants that lost it to attribution
     dropped: Counter = field(default_factory=Counter)  # reason -> mutants
     seeds_skipped: dict[str, str] = field(default_factory=dict)  # seed id -> why
     rows: int = 0
@@ -114,12 +126,15 @@ class BuildSummary:
     def lines(self) -> list[str]:
         out = [
             f"seeds: {self.seeds} ({len(self.seeds_skipped)} skipped), mutants: {self.mutants}",
-            f"runs: {self.runs_total} ({self.confirmation_runs} of them confirmation runs; {self.runs_reused} reused "
-            f"from the store, {self.runs_executed} executed, "
-            f"{self.probe_seconds:.0f} probe-seconds, {self.wall_seconds:.0f} s wall)",
+            (f"runs: {self.runs_total} ({self.confirmation_runs} of them confirmation runs, {self.component_runs} "
+             f"component runs; {self.runs_reused} reused from the store, {self.runs_executed} executed, "
+             f"{self.probe_seconds:.0f} probe-seconds, {self.wall_seconds:.0f} s wall)"),
             f"mutants killed: {self.killed} ({self.killed_on_confirmation} on confirmation runs), "
             f"not killed (relabelled healthy): {self.unkilled}, "
             f"dropped: {sum(self.dropped.values())} {dict(self.dropped) if self.dropped else ''}".rstrip(),
+            (f"faults of killed multi-fault mutants run alone (components): {self.components_killed} killed, "
+             f"{self.components_unkilled} not; labels dropped as passengers: "
+             f"{dict(sorted(self.passenger_labels.items()))}"),
             f"labels of killed mutants: {dict(sorted(self.label_counts.items()))}",
             f"dataset rows: {self.rows}",
         ]
@@ -276,6 +291,7 @@ class JudgedProgram:
     scores: list[float]
     verdict: KillResult | None  # None for an original
     first: KillResult | None = None  # the verdict of the first K runs alone
+    labels: list[str] = field(default_factory=list)  # the rows' labels: a killed mutant's (attributed) faults
 
 
 def _runs(program: CorpusProgram, seeds: range, store: dict[RunKey, dict[str, Any]],
@@ -353,11 +369,49 @@ def judge_programs(
                     summary.killed_on_confirmation += verdict.killed
             if verdict.killed:
                 summary.killed += 1
-                summary.label_counts.update(program.mutant.labels if program.mutant else [])
             else:
                 summary.unkilled += 1
-            judged.append(JudgedProgram(program, runs, scores, verdict, first))
+            labels = list(program.mutant.labels) if (verdict.killed and program.mutant) else []
+            judged.append(JudgedProgram(program, runs, scores, verdict, first, labels))
     return judged
+
+
+def component_programs(judged: list[JudgedProgram], folder: Path) -> dict[str, list[CorpusProgram]]:
+    """Seed id -> [original, the components of its killed multi-fault mutants]; writes their files."""
+    families: dict[str, list[CorpusProgram]] = {}
+    originals = {j.program.seed_program: j.program for j in judged if j.verdict is None}
+    for j in judged:
+        mutant = j.program.mutant
+        if mutant is None or not (j.verdict and j.verdict.killed) or not mutant.components:
+            continue
+        family = families.setdefault(j.program.seed_program, [originals[j.program.seed_program]])
+        folder.mkdir(parents=True, exist_ok=True)
+        for component in mutant.components:
+            path = folder / f"{component.id}.py"
+            path.write_text(component.source, encoding="utf-8")
+            family.append(CorpusProgram(component.id, j.program.seed_program, path, source_hash(component.source),
+                                        component))
+    return families
+
+
+def attribute_labels(judged: list[JudgedProgram], components: list[JudgedProgram], summary: BuildSummary) -> None:
+    """Narrow each killed multi-fault mutant's labels to the faults that hurt training alone (step 4
+    of the module docstring); counts the labels of killed mutants."""
+    verdicts = {c.program.id: c.verdict for c in components if c.verdict is not None}
+    for c in verdicts.values():
+        summary.components_killed += c.killed
+        summary.components_unkilled += not c.killed
+    for j in judged:
+        mutant = j.program.mutant
+        if mutant is None or not j.labels:
+            continue
+        if mutant.components:
+            harmless = {c.labels[0] for c in mutant.components
+                        if c.id in verdicts and not verdicts[c.id].killed}  # type: ignore[union-attr]
+            if harmless and harmless != set(j.labels):  # all harmless alone: they hurt together
+                summary.passenger_labels.update(sorted(harmless))
+                j.labels = [t for t in j.labels if t not in harmless]
+        summary.label_counts.update(j.labels)
 
 
 def confirmation_runs(judged: list[JudgedProgram], options: BuildOptions) -> list[tuple[CorpusProgram, list[int]]]:
@@ -372,11 +426,12 @@ def confirmation_runs(judged: list[JudgedProgram], options: BuildOptions) -> lis
 
 
 def dataset_rows(judged: list[JudgedProgram]) -> list[DatasetRow]:
-    return [_row(j.program, run, run_seed, j.scores[run_seed], j.verdict)
+    return [_row(j.program, run, run_seed, j.scores[run_seed], j.verdict, j.labels)
             for j in judged for run_seed, run in enumerate(j.runs)]
 
 
-def _row(program: CorpusProgram, record: RunRecord, seed: int, score: float, verdict: KillResult | None) -> DatasetRow:
+def _row(program: CorpusProgram, record: RunRecord, seed: int, score: float, verdict: KillResult | None,
+         labels: list[str]) -> DatasetRow:
     mutant = program.mutant
     return DatasetRow(
         program_id=program.id,
@@ -390,7 +445,7 @@ def _row(program: CorpusProgram, record: RunRecord, seed: int, score: float, ver
         p_value=verdict.p_value if verdict else None,
         effect_size=verdict.effect_size if verdict else None,
         score=score,
-        labels=list(mutant.labels) if (mutant and verdict and verdict.killed) else [],
+        labels=list(labels),
         features=features.extract(record),
     )
 
@@ -409,6 +464,15 @@ def build(options: BuildOptions, probe: ProbeFn = run_probe_seeds) -> BuildSumma
     execute_runs(confirm, options, probe, summary, store)
     summary.confirmation_runs = sum(len(seeds) for _, seeds in confirm)
     judged = judge_programs(programs, store, options, summary)
+    # Components run and are judged exactly as mutants are: K runs, then confirmation runs.
+    parts = component_programs(judged, options.store.parent / "components") if options.attribute else {}
+    first_parts = [(p, list(range(options.runs))) for family in parts.values() for p in family[1:]]
+    execute_runs(first_parts, options, probe, summary, store)
+    confirm_parts = confirmation_runs(judge_programs(parts, store, options, BuildSummary()), options)
+    execute_runs(confirm_parts, options, probe, summary, store)
+    summary.component_runs = sum(len(seeds) for p, seeds in first_parts + confirm_parts if p.mutant is not None)
+    summary.confirmation_runs += sum(len(seeds) for p, seeds in confirm_parts if p.mutant is None)
+    attribute_labels(judged, judge_programs(parts, store, options, BuildSummary()), summary)
     rows = dataset_rows(judged)
     summary.rows = len(rows)
     summary.audit = audit_labels(rows)
@@ -435,6 +499,9 @@ def build(options: BuildOptions, probe: ProbeFn = run_probe_seeds) -> BuildSumma
                 "alpha": ALPHA,
                 "min_cohens_d": MIN_EFFECT,
                 "stages": "K runs; a mutant not killed is tested again on K + C runs (its original's too)",
+                "attribution": "a killed multi-fault mutant keeps the labels of the faults that, applied alone "
+                               "to the seed, are killed the same way (or crash, or cannot be applied alone); "
+                               "if none is killed alone, all its labels",
                 "score": "final val_acc of the probe when the original has one, else final acc",
             },
             "seeds": summary.seeds,
@@ -442,6 +509,9 @@ def build(options: BuildOptions, probe: ProbeFn = run_probe_seeds) -> BuildSumma
             "mutants": summary.mutants,
             "mutants_killed": summary.killed,
             "mutants_killed_on_confirmation": summary.killed_on_confirmation,
+            "components_killed": summary.components_killed,
+            "components_unkilled": summary.components_unkilled,
+            "passenger_labels_dropped": dict(sorted(summary.passenger_labels.items())),
             "mutants_unkilled": summary.unkilled,
             "mutants_dropped": dict(summary.dropped),
             "killed_label_counts": dict(sorted(summary.label_counts.items())),
@@ -450,7 +520,7 @@ def build(options: BuildOptions, probe: ProbeFn = run_probe_seeds) -> BuildSumma
     )
     tag = _budget_tag(options)
     keys = {(p.id, p.sha, s, tag) for p in flat for s in range(options.runs)}
-    keys |= {(p.id, p.sha, s, tag) for p, extra in confirm for s in extra}
+    keys |= {(p.id, p.sha, s, tag) for p, seeds in confirm + first_parts + confirm_parts for s in seeds}
     export_store(options.store, records_path(options.out), keys)
     return summary
 

@@ -67,6 +67,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         f"the kill test is repeated on all K+C (default {_DEFAULTS.confirm_runs}; 0: one-stage test)",
     )
     b.add_argument(
+        "--no-attribution",
+        dest="attribute",
+        action="store_false",
+        help="keep every label of a killed multi-fault mutant (default: run its faults alone and keep the "
+        "labels of those that are killed alone)",
+    )
+    b.add_argument(
         "--jobs",
         "-j",
         type=_at_least(1),
@@ -145,6 +152,7 @@ def _run_build(args: argparse.Namespace) -> int:
         store=args.store,
         runs=args.runs,
         confirm_runs=args.confirm_runs,
+        attribute=args.attribute,
         mutants_per_seed=args.mutants_per_seed,
         jobs=args.jobs,
         limit=args.limit,

@@ -196,3 +196,75 @@ def test_bad_options_are_clear_errors(corpus: BuildOptions, tmp_path: Path):
         build(BuildOptions(**{**corpus.__dict__, "only": ["nope"]}), FakeProbe())
     with pytest.raises(ValueError, match="no seed scripts"):
         build(BuildOptions(**{**corpus.__dict__, "seeds_dir": tmp_path / "empty"}), FakeProbe())
+
+
+class FaultProbe:
+    """Scores by the faults a script carries: broken (chance) when its source contains every text in
+    one of `breaking` (each a tuple of fault texts that break training together)."""
+
+    def __init__(self, breaking: list[tuple[str, ...]]) -> None:
+        self.breaking = breaking
+        self.scripts: set[str] = set()
+        self._lock = threading.Lock()
+
+    def __call__(self, path: str, options: ProbeOptions, seeds: list[int]) -> list[RunRecord]:
+        source = Path(path).read_text()
+        with self._lock:
+            self.scripts.add(Path(path).stem)
+        broken = any(all(text in source for text in texts) for texts in self.breaking)
+        out = []
+        for seed in seeds:
+            score = 0.10 + 0.01 * seed if broken else 0.95 - 0.01 * seed
+            checks = [Check(epoch=0, loss=2.3, acc=0.1, val_acc=0.1),
+                      Check(epoch=1, loss=0.4, acc=score, val_acc=score, grad_norm_mean=1.0)]
+            out.append(RunRecord(path=path, status="ok", checks=checks,
+                                 run=RunInfo(epochs_requested=50, epochs_run=1, seconds=1.5, seed=seed)))
+        return out
+
+
+def _labels(out: Path) -> dict[str, list[str]]:
+    return {r.program_id: r.labels for r in read_dataset(out).rows}
+
+
+def test_a_multi_fault_mutant_keeps_the_labels_of_the_faults_that_hurt_alone(corpus: BuildOptions):
+    """tiny__m02 is batch_size 32 -> 4096 and learning rate 0.001 -> 1.5 (see mutation.generate):
+    with only the learning rate breaking training, its batch-size fault rides along."""
+    corpus.mutants_per_seed = 3
+    probe = FaultProbe([("learning_rate=1.5",)])
+    summary = build(corpus, probe)
+    manifest = {m["id"]: m for m in read_manifest(corpus.mutants_dir)}
+    assert manifest["tiny__m02"]["operators"] == ["batch_size_huge", "learning_rate_up"]
+    assert manifest["tiny__m02"]["labels"] == ["learning_rate", "batch_size"]  # the manifest keeps every fault
+    assert {"tiny__m02__f0", "tiny__m02__f1"} <= probe.scripts  # each fault ran alone
+    assert "tiny__m00__f0" not in probe.scripts  # single-fault mutants have no components
+    assert _labels(corpus.out)["tiny__m02"] == ["learning_rate"]
+    assert (summary.components_killed, summary.components_unkilled) == (1, 1)
+    assert summary.passenger_labels == {"batch_size": 1}
+    assert "components): 1 killed, 1 not; labels dropped as passengers: {'batch_size': 1}" in "\n".join(summary.lines())
+    assert summary.label_counts["batch_size"] == 0 and summary.label_counts["learning_rate"] == 1
+    # 2 components x 3 runs, and 2 confirmation runs of the one not killed (the original has its own).
+    assert summary.component_runs == 2 * 3 + 2
+    meta = json.loads(Path(f"{corpus.out}.meta.json").read_text())
+    assert meta["passenger_labels_dropped"] == {"batch_size": 1} and meta["components_killed"] == 1
+    with gzip.open(corpus.out.with_name("records.jsonl.gz"), "rt") as handle:
+        exported = {(e["program_id"], e["run_seed"]) for e in map(json.loads, handle)}
+    assert {("tiny__m02__f0", 0), ("tiny__m02__f0", 4), ("tiny__m02__f1", 2)} <= exported
+    # The component files are written beside the store, not among the committed mutants.
+    assert (corpus.store.parent / "components" / "tiny__m02__f0.py").is_file()
+    assert not (corpus.mutants_dir / "tiny__m02__f0.py").exists()
+
+
+def test_faults_that_only_hurt_together_all_keep_their_labels(corpus: BuildOptions):
+    corpus.mutants_per_seed = 3
+    summary = build(corpus, FaultProbe([("batch_size=4096", "learning_rate=1.5")]))
+    assert _labels(corpus.out)["tiny__m02"] == ["learning_rate", "batch_size"]
+    assert (summary.components_killed, summary.components_unkilled) == (0, 2) and not summary.passenger_labels
+
+
+def test_without_attribution_a_killed_mutant_keeps_every_label_and_no_fault_runs_alone(corpus: BuildOptions):
+    corpus.mutants_per_seed = 3
+    corpus.attribute = False
+    probe = FaultProbe([("learning_rate=1.5",)])
+    summary = build(corpus, probe)
+    assert _labels(corpus.out)["tiny__m02"] == ["learning_rate", "batch_size"]
+    assert not any("__f" in stem for stem in probe.scripts) and summary.component_runs == 0

@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from deepfd_ci.corpus.mutation import OPERATORS_BY_NAME, generate_mutants, mutate, read_manifest, write_mutants
+from deepfd_ci.corpus.mutation import (
+    OPERATORS_BY_NAME,
+    generate_mutants,
+    mutate,
+    read_manifest,
+    write_mutants,
+)
 from deepfd_ci.corpus.mutation.edits import carry_lines, changed_lines
 from deepfd_ci.corpus.mutation.operators.loss import PROBABILISTIC, REGRESSION
 from deepfd_ci.records import FAULT_TYPES
@@ -331,6 +337,34 @@ def test_multi_fault_mutant_reports_each_fault_on_its_own_final_line():
     assert text[epochs.lines[0] - 1].startswith("EPOCHS = ")
     assert text[rate.lines[0] - 1].startswith("LEARNING_RATE = ")
     assert mutant.changed_lines == sorted({n for f in mutant.faults for n in f.lines})
+
+
+def test_a_multi_fault_mutants_components_are_its_faults_each_alone_on_the_seed():
+    ops = [OPERATORS_BY_NAME[n] for n in ("layer_removed", "epochs", "learning_rate_up")]
+    seed = textwrap.dedent(MLP)
+    mutant = mutate("t", seed, ops, random.Random(3), "t__m00")
+    assert mutant is not None and [c.id for c in mutant.components] == ["t__m00__f0", "t__m00__f1", "t__m00__f2"]
+    for fault, component in zip(mutant.faults, mutant.components):
+        assert component.labels == [fault.label] and component.operators == [fault.operator]
+        assert component.description == fault.description and component.components == []
+        ast.parse(component.source)
+        # Only this fault's lines differ from the seed.
+        changed = changed_lines(seed, component.source)
+        assert changed and len(changed) <= len(fault.lines)
+        if fault.new_text is not None:
+            assert fault.new_text in component.source
+        others = [f for f in mutant.faults if f is not fault and f.new_text is not None]
+        assert not any(f.new_text in component.source and f.new_text not in seed for f in others)
+    assert "components" not in mutant.manifest_entry("t__m00.py")
+    # Zeroing the initializers of the 2 layers left after a removal is not the change the seed's 3
+    # layers would get: that fault has no component (its label is kept as it is).
+    ops = [OPERATORS_BY_NAME[n] for n in ("layer_removed", "init_zeros")]
+    moved = mutate("t", seed, ops, random.Random(3), "t__m00")
+    assert moved is not None and "(2 layer call(s))" in moved.description
+    assert [c.id for c in moved.components] == ["t__m00__f0"]
+    # A single fault is its own component: there is nothing to attribute.
+    single = mutate("t", seed, ops[1:2], random.Random(3), "t__m01")
+    assert single is not None and single.components == []
 
 
 @pytest.mark.parametrize("seed_path", SEEDS, ids=[p.stem for p in SEEDS])

@@ -61,10 +61,15 @@ class Mutant:
     description: str
     source: str = field(repr=False)
     faults: list[AppliedFault] = field(default_factory=list)
+    # A multi-fault mutant's faults, each applied alone to the seed (single-fault mutants named
+    # `<id>__f<i>`): the corpus build runs them to learn which faults hurt training by themselves.
+    # A fault whose replay on the seed is not the same change (another fault moved its target) has none.
+    components: list[Mutant] = field(default_factory=list, repr=False)
 
     def manifest_entry(self, filename: str) -> dict:
         entry = asdict(self)
         entry.pop("source")
+        entry.pop("components")
         entry["file"] = filename
         return entry
 
@@ -97,8 +102,10 @@ def apply_operator(source: str, operator: Operator, rng: random.Random) -> tuple
 def mutate(seed_id: str, source: str, operators: list[Operator], rng: random.Random, mutant_id: str) -> Mutant | None:
     """Apply `operators` in order; None unless every one of them changed the program."""
     faults: list[AppliedFault] = []
+    states: list[object] = []  # the generator before each operator, to replay it alone
     current = source
     for operator in operators:
+        states.append(rng.getstate())
         result = apply_operator(current, operator, rng)
         if result is None:
             return None
@@ -111,17 +118,38 @@ def mutate(seed_id: str, source: str, operators: list[Operator], rng: random.Ran
     for fault in faults:  # a later fault must not have overwritten an earlier one
         if fault.new_text is not None and not any(fault.new_text in lines[n - 1] for n in fault.lines):
             return None
-    labels = [t for t in FAULT_TYPES if any(f.label == t for f in faults)]
+    components = []
+    if len(faults) > 1:
+        components = [c for i, (operator, state, fault) in enumerate(zip(operators, states, faults))
+                      if (c := _replay(seed_id, source, operator, state, fault, f"{mutant_id}__f{i}")) is not None]
+    return _mutant(mutant_id, seed_id, faults, current, components)
+
+
+def _mutant(mutant_id: str, seed_id: str, faults: list[AppliedFault], source: str,
+            components: list[Mutant] | None = None) -> Mutant:
     return Mutant(
         id=mutant_id,
         seed_id=seed_id,
         operators=[f.operator for f in faults],
-        labels=labels,
+        labels=[t for t in FAULT_TYPES if any(f.label == t for f in faults)],
         changed_lines=sorted({line for f in faults for line in f.lines}),
         description="; ".join(f.description for f in faults),
-        source=current,
+        source=source,
         faults=faults,
+        components=components or [],
     )
+
+
+def _replay(seed_id: str, source: str, operator: Operator, state: object, fault: AppliedFault,
+            component_id: str) -> Mutant | None:
+    """The fault alone on the seed: the operator replayed from the generator state it had in the
+    mutant; None when that is not the same change (its description differs)."""
+    rng = random.Random()
+    rng.setstate(state)  # type: ignore[arg-type]
+    result = apply_operator(source, operator, rng)
+    if result is None or result[1].description != fault.description:
+        return None
+    return _mutant(component_id, seed_id, [result[1]], result[0])
 
 
 def generate_mutants(seed_path: str | Path, random_seed: int = 0, n: int = 12) -> list[Mutant]:
