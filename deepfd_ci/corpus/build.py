@@ -13,9 +13,10 @@
    mutant that diverges on two of five seeds is typically not killed (p ~ 0.06-0.2 at Cohen's d
    above 1), and its broken runs would count as healthy. Killed mutants are not re-tested, so a
    second look can only kill: at most two looks at alpha each.
-4. A killed multi-fault mutant keeps only the labels of the faults that hurt training by themselves:
-   each of its faults is applied alone to the seed (a "component", see mutation.generate) and
-   kill-tested the same two-stage way. Most real bugs combine faults, but in a mutant one fault
+4. Optional (`attribute`, off by default: it did not pay off, see corpus/README.md): a killed
+   multi-fault mutant keeps only the labels of the faults that hurt training by themselves: each of
+   its faults is applied alone to the seed (a "component", see mutation.generate) and kill-tested
+   the same two-stage way. Most real bugs combine faults, but in a mutant one fault
    often does the damage and the others ride along: a removed layer beside a learning rate of 5.0
    changes nothing a run can show, and labelling such a run "layers" teaches the model noise. A
    fault keeps its label when its component is killed, crashes, or could not be made; when no
@@ -78,7 +79,8 @@ class BuildOptions:
     store: Path = Path("corpus/build/runs.jsonl")  # working store (resumable); exported next to `out`
     runs: int = 5
     confirm_runs: int = 5  # extra runs for a mutant the first `runs` did not kill (0: one-stage test)
-    attribute: bool = True  # run a killed multi-fault mutant's faults alone, keep the labels of those that hurt
+    # Run a killed multi-fault mutant's faults alone and keep the labels of those that hurt (step 4).
+    attribute: bool = False
     mutants_per_seed: int = 12
     jobs: int = 2
     limit: int | None = None  # only the first N seeds (sorted by name)
@@ -132,12 +134,13 @@ class BuildSummary:
             f"mutants killed: {self.killed} ({self.killed_on_confirmation} on confirmation runs), "
             f"not killed (relabelled healthy): {self.unkilled}, "
             f"dropped: {sum(self.dropped.values())} {dict(self.dropped) if self.dropped else ''}".rstrip(),
-            (f"faults of killed multi-fault mutants run alone (components): {self.components_killed} killed, "
-             f"{self.components_unkilled} not; labels dropped as passengers: "
-             f"{dict(sorted(self.passenger_labels.items()))}"),
             f"labels of killed mutants: {dict(sorted(self.label_counts.items()))}",
             f"dataset rows: {self.rows}",
         ]
+        if self.component_runs:
+            out.insert(3, f"faults of killed multi-fault mutants run alone (components): {self.components_killed} "
+                          f"killed, {self.components_unkilled} not; labels dropped as passengers: "
+                          f"{dict(sorted(self.passenger_labels.items()))}")
         out += [f"skipped seed {seed}: {why}" for seed, why in self.seeds_skipped.items()]
         out += self.audit.lines() if self.audit is not None else []
         return out
@@ -499,9 +502,10 @@ def build(options: BuildOptions, probe: ProbeFn = run_probe_seeds) -> BuildSumma
                 "alpha": ALPHA,
                 "min_cohens_d": MIN_EFFECT,
                 "stages": "K runs; a mutant not killed is tested again on K + C runs (its original's too)",
-                "attribution": "a killed multi-fault mutant keeps the labels of the faults that, applied alone "
-                               "to the seed, are killed the same way (or crash, or cannot be applied alone); "
-                               "if none is killed alone, all its labels",
+                "attribution": ("a killed multi-fault mutant keeps the labels of the faults that, applied alone "
+                                "to the seed, are killed the same way (or crash, or cannot be applied alone); "
+                                "if none is killed alone, all its labels") if options.attribute
+                               else "none: a killed mutant keeps every label",
                 "score": "final val_acc of the probe when the original has one, else final acc",
             },
             "seeds": summary.seeds,

@@ -67,11 +67,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         f"the kill test is repeated on all K+C (default {_DEFAULTS.confirm_runs}; 0: one-stage test)",
     )
     b.add_argument(
-        "--no-attribution",
-        dest="attribute",
-        action="store_false",
-        help="keep every label of a killed multi-fault mutant (default: run its faults alone and keep the "
-        "labels of those that are killed alone)",
+        "--attribute",
+        action="store_true",
+        help="run each fault of a killed multi-fault mutant alone and keep only the labels of those the "
+        "kill test kills alone (default: a killed mutant keeps every label)",
     )
     b.add_argument(
         "--jobs",

@@ -230,6 +230,7 @@ def test_a_multi_fault_mutant_keeps_the_labels_of_the_faults_that_hurt_alone(cor
     """tiny__m02 is batch_size 32 -> 4096 and learning rate 0.001 -> 1.5 (see mutation.generate):
     with only the learning rate breaking training, its batch-size fault rides along."""
     corpus.mutants_per_seed = 3
+    corpus.attribute = True
     probe = FaultProbe([("learning_rate=1.5",)])
     summary = build(corpus, probe)
     manifest = {m["id"]: m for m in read_manifest(corpus.mutants_dir)}
@@ -256,15 +257,31 @@ def test_a_multi_fault_mutant_keeps_the_labels_of_the_faults_that_hurt_alone(cor
 
 def test_faults_that_only_hurt_together_all_keep_their_labels(corpus: BuildOptions):
     corpus.mutants_per_seed = 3
+    corpus.attribute = True
     summary = build(corpus, FaultProbe([("batch_size=4096", "learning_rate=1.5")]))
     assert _labels(corpus.out)["tiny__m02"] == ["learning_rate", "batch_size"]
     assert (summary.components_killed, summary.components_unkilled) == (0, 2) and not summary.passenger_labels
 
 
-def test_without_attribution_a_killed_mutant_keeps_every_label_and_no_fault_runs_alone(corpus: BuildOptions):
+def test_by_default_a_killed_mutant_keeps_every_label_and_no_fault_runs_alone(corpus: BuildOptions):
     corpus.mutants_per_seed = 3
-    corpus.attribute = False
     probe = FaultProbe([("learning_rate=1.5",)])
     summary = build(corpus, probe)
     assert _labels(corpus.out)["tiny__m02"] == ["learning_rate", "batch_size"]
     assert not any("__f" in stem for stem in probe.scripts) and summary.component_runs == 0
+    assert "components" not in "\n".join(summary.lines())
+    meta = json.loads(Path(f"{corpus.out}.meta.json").read_text())
+    assert meta["kill_test"]["attribution"].startswith("none")
+
+
+def test_the_cli_turns_attribution_on_only_when_asked(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture):
+    from deepfd_ci.cli import main
+    from deepfd_ci.corpus import commands
+    from deepfd_ci.corpus.build import BuildSummary
+
+    seen: list[BuildOptions] = []
+    monkeypatch.setattr(commands, "build", lambda options: seen.append(options) or BuildSummary())
+    assert main(["corpus", "build", "--no-progress"]) == 0
+    assert main(["corpus", "build", "--no-progress", "--attribute"]) == 0
+    assert [o.attribute for o in seen] == [False, True]
+    assert "dataset rows: 0" in capsys.readouterr().out
