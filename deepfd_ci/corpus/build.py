@@ -225,9 +225,6 @@ def execute_runs(
         missing = [s for s in seeds if (program.id, program.sha, s, tag) not in store]
         if missing:
             todo.append((program, missing))
-    total = sum(len(seeds) for _, seeds in wanted)
-    summary.runs_total += total
-    summary.runs_reused += total - sum(len(seeds) for _, seeds in todo)
     if not todo:
         return
     options.store.parent.mkdir(parents=True, exist_ok=True)
@@ -379,10 +376,14 @@ def judge_programs(
     return judged
 
 
+def _originals(judged: list[JudgedProgram]) -> dict[str, CorpusProgram]:
+    return {j.program.seed_program: j.program for j in judged if j.verdict is None}
+
+
 def component_programs(judged: list[JudgedProgram], folder: Path) -> dict[str, list[CorpusProgram]]:
     """Seed id -> [original, the components of its killed multi-fault mutants]; writes their files."""
     families: dict[str, list[CorpusProgram]] = {}
-    originals = {j.program.seed_program: j.program for j in judged if j.verdict is None}
+    originals = _originals(judged)
     for j in judged:
         mutant = j.program.mutant
         if mutant is None or not (j.verdict and j.verdict.killed) or not mutant.components:
@@ -423,9 +424,21 @@ def confirmation_runs(judged: list[JudgedProgram], options: BuildOptions) -> lis
     if not extra:
         return []
     undecided = [j.program for j in judged if j.first is not None and not j.first.killed]
-    originals = {j.program.seed_program: j.program for j in judged if j.verdict is None}
+    originals = _originals(judged)
     needed = {p.seed_program for p in undecided}
     return [(originals[seed], extra) for seed in sorted(needed)] + [(p, extra) for p in undecided]
+
+
+def kill_test_runs(families: dict[str, list[CorpusProgram]], options: BuildOptions, probe: ProbeFn,
+                   summary: BuildSummary, store: dict[RunKey, dict[str, Any]]) -> list[tuple[CorpusProgram, list[int]]]:
+    """The runs both stages of the kill test need, executed where the store lacks them: K runs of
+    every program, then confirmation runs for the mutants they did not kill (and their originals).
+    Returns the (program, seeds) asked for."""
+    first = [(p, list(range(options.runs))) for family in families.values() for p in family]
+    execute_runs(first, options, probe, summary, store)
+    confirm = confirmation_runs(judge_programs(families, store, options, BuildSummary()), options)
+    execute_runs(confirm, options, probe, summary, store)
+    return first + confirm
 
 
 def dataset_rows(judged: list[JudgedProgram]) -> list[DatasetRow]:
@@ -460,22 +473,19 @@ def build(options: BuildOptions, probe: ProbeFn = run_probe_seeds) -> BuildSumma
     started = time.monotonic()
     summary = BuildSummary()
     programs = collect_programs(options, summary)
-    flat = [p for family in programs.values() for p in family]
     store = load_store(options.store, records_path(options.out))
-    execute_runs([(p, list(range(options.runs))) for p in flat], options, probe, summary, store)
-    confirm = confirmation_runs(judge_programs(programs, store, options, BuildSummary()), options)
-    execute_runs(confirm, options, probe, summary, store)
-    summary.confirmation_runs = sum(len(seeds) for _, seeds in confirm)
+    asked = kill_test_runs(programs, options, probe, summary, store)
     judged = judge_programs(programs, store, options, summary)
     # Components run and are judged exactly as mutants are: K runs, then confirmation runs.
     parts = component_programs(judged, options.store.parent / "components") if options.attribute else {}
-    first_parts = [(p, list(range(options.runs))) for family in parts.values() for p in family[1:]]
-    execute_runs(first_parts, options, probe, summary, store)
-    confirm_parts = confirmation_runs(judge_programs(parts, store, options, BuildSummary()), options)
-    execute_runs(confirm_parts, options, probe, summary, store)
-    summary.component_runs = sum(len(seeds) for p, seeds in first_parts + confirm_parts if p.mutant is not None)
-    summary.confirmation_runs += sum(len(seeds) for p, seeds in confirm_parts if p.mutant is None)
+    asked += kill_test_runs(parts, options, probe, summary, store)
     attribute_labels(judged, judge_programs(parts, store, options, BuildSummary()), summary)
+    tag = _budget_tag(options)
+    keys = {(p.id, p.sha, s, tag) for p, seeds in asked for s in seeds}  # an original can be asked twice
+    components = {p.id for family in parts.values() for p in family[1:]}
+    summary.runs_total, summary.runs_reused = len(keys), len(keys) - summary.runs_executed
+    summary.component_runs = sum(key[0] in components for key in keys)
+    summary.confirmation_runs = sum(key[2] >= options.runs and key[0] not in components for key in keys)
     rows = dataset_rows(judged)
     summary.rows = len(rows)
     summary.audit = audit_labels(rows)
@@ -522,9 +532,6 @@ def build(options: BuildOptions, probe: ProbeFn = run_probe_seeds) -> BuildSumma
             "probe_seconds_executed": round(summary.probe_seconds, 1),
         },
     )
-    tag = _budget_tag(options)
-    keys = {(p.id, p.sha, s, tag) for p in flat for s in range(options.runs)}
-    keys |= {(p.id, p.sha, s, tag) for p, seeds in confirm + first_parts + confirm_parts for s in seeds}
     export_store(options.store, records_path(options.out), keys)
     return summary
 

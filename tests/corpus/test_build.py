@@ -245,6 +245,9 @@ def test_a_multi_fault_mutant_keeps_the_labels_of_the_faults_that_hurt_alone(cor
     assert summary.label_counts["batch_size"] == 0 and summary.label_counts["learning_rate"] == 1
     # 2 components x 3 runs, and 2 confirmation runs of the one not killed (the original has its own).
     assert summary.component_runs == 2 * 3 + 2
+    # Confirmation runs of __m00, __m01 and the original (2 each); the original's serve the
+    # components too and count once.
+    assert (summary.confirmation_runs, summary.runs_total) == (6, 4 * 3 + 6 + 8)
     meta = json.loads(Path(f"{corpus.out}.meta.json").read_text())
     assert meta["passenger_labels_dropped"] == {"batch_size": 1} and meta["components_killed"] == 1
     with gzip.open(corpus.out.with_name("records.jsonl.gz"), "rt") as handle:
