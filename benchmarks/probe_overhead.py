@@ -9,7 +9,7 @@ model and times only `fit` (tracing included), alternating plain/instrumented (a
 first) so machine noise hits both alike. Prints medians of wall time and of process CPU time
 (steadier on a shared machine: other processes do not inflate it), their ratios, and the median of
 the paired CPU ratios (each repeat's two fits ran back to back, so drifts of the machine's speed
-over minutes cancel).
+over minutes cancel) with their quartiles, so a reader sees how far one run's noise reaches.
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ def main() -> None:
                  example_workload("CNN", EXAMPLES / "healthy_cnn.py"), wide_workload()]
     print(f"{args.repeats} alternating repeats, {args.epochs} epochs, medians")
     print(f"{'model':6} {'plain s':>8} {'probed s':>9} {'ratio':>6} {'plain cpu':>10} {'probed cpu':>11} "
-          f"{'cpu ratio':>10} {'paired':>7}")
+          f"{'cpu ratio':>10} {'paired':>7} {'paired q1-q3':>13}")
     for workload in workloads:
         timed_fit(workload, 1, False)  # warm up TF kernels once per architecture
         plain, probed = [], []
@@ -143,8 +143,10 @@ def main() -> None:
                 (probed if instrumented else plain).append(timed_fit(workload, args.epochs, instrumented))
         p, q = statistics.median(t for t, _ in plain), statistics.median(t for t, _ in probed)
         pc, qc = statistics.median(c for _, c in plain), statistics.median(c for _, c in probed)
-        paired = statistics.median(b / a for (_, a), (_, b) in zip(plain, probed))
-        print(f"{workload.name:6} {p:8.2f} {q:9.2f} {q / p:6.2f} {pc:10.2f} {qc:11.2f} {qc / pc:10.2f} {paired:7.2f}")
+        ratios = [b / a for (_, a), (_, b) in zip(plain, probed)]
+        q1, paired, q3 = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
+        print(f"{workload.name:6} {p:8.2f} {q:9.2f} {q / p:6.2f} {pc:10.2f} {qc:11.2f} {qc / pc:10.2f} {paired:7.2f} "
+              f"{f'{q1:.2f}-{q3:.2f}':>13}")
 
 
 if __name__ == "__main__":
