@@ -31,6 +31,10 @@ MIN_THRESHOLD = 0.4  # below this a "fault" is less likely than not: stay silent
 # the two-stage kill-test labels (grouped 5-fold CV): a 1% cap per label let 5.6-7.7% of held-out
 # healthy runs get a fault, 0.5% keeps them at 4.0-4.6%.
 MAX_FALSE_ALARM = 0.005
+# A two-stage model names a type only when, given a fault, it is more likely right than wrong.
+# Measured (grouped 5-fold CV): against the 0.4 floor, macro-F1 0.736 -> 0.739 at the same 3.1% false
+# alarms, with per-type precision up (optimizer 0.77 -> 0.81, preprocessing 0.81 -> 0.89).
+TYPE_MIN_THRESHOLD = 0.5
 MAX_ANY_FALSE_ALARM = 0.05
 
 
@@ -63,6 +67,16 @@ class FaultModel:
     type, and the score is P(fault) x P(type | fault). A one-vs-rest estimator must tell broken
     training from healthy and its type from the others at once, from its own few hundred positives;
     the detector learns the first from all of them.
+
+    `two_stage`: every label is gated and the decision has two steps. The detector alone decides
+    whether a run has a fault at all, at the threshold that keeps `max_any_false_alarm` of the healthy
+    out-of-fold rows clean (`detector_threshold`); then each type is reported when its estimator's
+    P(type | fault), calibrated on the rows the detector flags, reaches the type's best-F1 threshold.
+    False alarms are then the detector's alone, so a type's threshold no longer has to be high enough
+    to silence every healthy run that looks like it (unkilled mutants of the same kind). Measured by
+    grouped 5-fold CV against `gated`: macro-F1 0.643 -> 0.74, activation 0.43 -> 0.64, epochs
+    0.49 -> 0.78, false alarms 4.4% -> 3.1%. `predict_proba` gives P(type | fault) on flagged rows, 0
+    on the others.
     """
 
     labels: list[str]
@@ -73,7 +87,9 @@ class FaultModel:
     max_any_false_alarm: float = MAX_ANY_FALSE_ALARM
     inner_splits: int = 3
     gated: bool = False
-    gated_labels: list[str] = field(default_factory=list)  # chosen by fit when `gated`
+    two_stage: bool = False
+    gated_labels: list[str] = field(default_factory=list)  # chosen by fit when `gated`; all when `two_stage`
+    detector_threshold: float | None = None  # set by a two-stage fit: below it, no fault at all
     detector: Any = None  # the "any fault" estimator, when some label is gated
     estimators: dict[str, Any] = field(default_factory=dict)
     calibrators: dict[str, Any] = field(default_factory=dict)
@@ -87,6 +103,8 @@ class FaultModel:
         Xs = self._select(features.model_input(X))
         healthy = Y.sum(axis=1) == 0
         splits = list(GroupKFold(n_splits=min(self.inner_splits, len(set(groups)))).split(Xs, groups=groups))
+        if self.two_stage:
+            return self._fit_two_stage(Xs, Y, healthy, splits)
         choices = [self._choice(self._out_of_fold(Xs, Y, splits, []), Y, healthy)]
         if self.gated:
             choices.append(self._choice(self._out_of_fold(Xs, Y, splits, self.labels), Y, healthy))
@@ -105,6 +123,29 @@ class FaultModel:
         self.detector, self.estimators = self._fit_members(Xs, Y, self.gated_labels)
         cut = limit_false_alarms(calibrated_oof, Y, healthy, self._cut(), self.max_any_false_alarm)
         self.threshold = dict(zip(self.labels, cut.tolist()))
+        return self
+
+    def _fit_two_stage(self, Xs: np.ndarray, Y: np.ndarray, healthy: np.ndarray, splits: list) -> FaultModel:
+        fault, conditional = np.zeros(len(Y), dtype=np.float64), np.zeros(Y.shape, dtype=np.float64)
+        for train, test in splits:
+            detector, estimators = self._fit_members(Xs[train], Y[train], self.labels)
+            fault[test] = _positive_proba(detector, Xs[test])
+            conditional[test] = self._raw(None, estimators, [], Xs[test])
+        self.detector_threshold = detector_threshold(fault, healthy, self.max_any_false_alarm)
+        flagged = fault >= self.detector_threshold
+        self.gated_labels, self.calibrators, self.threshold = list(self.labels), {}, {}
+        for j, label in enumerate(self.labels):
+            y = Y[:, j].astype(int)
+            if not flagged.any():
+                self.threshold[label] = 1.0
+                continue
+            calibrator = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+            calibrator.fit(conditional[flagged, j], y[flagged])
+            calibrated = np.where(flagged, calibrator.predict(conditional[:, j]), 0.0)
+            self.calibrators[label] = calibrator
+            # Healthy rows are the detector's to keep clean: no per-type false-alarm cap here.
+            self.threshold[label] = choose_threshold(calibrated, y, healthy, 1.0, floor=TYPE_MIN_THRESHOLD)
+        self.detector, self.estimators = self._fit_members(Xs, Y, self.labels)
         return self
 
     def _out_of_fold(self, Xs: np.ndarray, Y: np.ndarray, splits: list, gated_labels: list[str]) -> np.ndarray:
@@ -154,11 +195,16 @@ class FaultModel:
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """Calibrated probability of each label, shape (rows, labels)."""
         Xs = self._select(features.model_input(X))
-        out = self._raw(self.detector, self.estimators, self.gated_labels, Xs)
+        if self.detector_threshold is None:
+            out = self._raw(self.detector, self.estimators, self.gated_labels, Xs)
+        else:  # two-stage: P(type | fault), on the rows the detector flags
+            out = self._raw(None, self.estimators, [], Xs)
         for j, label in enumerate(self.labels):
             calibrator = self.calibrators.get(label)
             if calibrator is not None:
                 out[:, j] = calibrator.predict(out[:, j])
+        if self.detector_threshold is not None:
+            out[_positive_proba(self.detector, Xs) < self.detector_threshold] = 0.0
         return out
 
     def predict(self, X: np.ndarray) -> np.ndarray:
@@ -193,6 +239,7 @@ class FaultModel:
             "threshold": {k: float(v) for k, v in self.threshold.items()},
             "gated_labels": list(self.gated_labels),
             "detector": self.detector,
+            "detector_threshold": self.detector_threshold,
             "estimators": self.estimators,
             "calibrators": self.calibrators,
             "card": card or {},
@@ -201,12 +248,13 @@ class FaultModel:
         sio.dump(payload, path)
 
 
-def choose_threshold(proba: np.ndarray, y: np.ndarray, healthy: np.ndarray, max_false_alarm: float) -> float:
-    """Best-F1 threshold (>= MIN_THRESHOLD) that fires on at most `max_false_alarm` of healthy rows;
+def choose_threshold(proba: np.ndarray, y: np.ndarray, healthy: np.ndarray, max_false_alarm: float,
+                     floor: float = MIN_THRESHOLD) -> float:
+    """Best-F1 threshold (>= floor) that fires on at most `max_false_alarm` of healthy rows;
     among equally good thresholds the highest."""
     best, best_f1 = 1.0, -1.0
-    for t in np.unique(np.concatenate([proba, np.linspace(MIN_THRESHOLD, 1.0, 61)])):
-        if t < MIN_THRESHOLD:
+    for t in np.unique(np.concatenate([proba, np.linspace(floor, 1.0, 61)])):
+        if t < floor:
             continue
         fired = proba >= t
         if healthy.any() and fired[healthy].mean() > max_false_alarm:
@@ -218,6 +266,15 @@ def choose_threshold(proba: np.ndarray, y: np.ndarray, healthy: np.ndarray, max_
         if f1 >= best_f1 - 1e-9:  # ties: the highest threshold, the most conservative
             best, best_f1 = float(t), max(f1, best_f1)
     return best
+
+
+def detector_threshold(fault: np.ndarray, healthy: np.ndarray, max_any: float) -> float:
+    """The lowest threshold (>= MIN_THRESHOLD) that flags at most `max_any` of the healthy rows."""
+    scores = fault[healthy]
+    for t in np.unique(np.concatenate([fault, [MIN_THRESHOLD]])):
+        if t >= MIN_THRESHOLD and (not scores.size or float((scores >= t).mean()) <= max_any):
+            return float(t)
+    return float(np.nextafter(max(1.0, float(fault.max())), np.inf))  # every row scores alike: never fire
 
 
 def limit_false_alarms(proba: np.ndarray, Y: np.ndarray, healthy: np.ndarray, cut: np.ndarray,
@@ -282,6 +339,7 @@ def load(path: str | Path) -> FaultModel:
         columns=payload["columns"],
         gated_labels=list(payload.get("gated_labels") or []),  # files before gating have none
         detector=payload.get("detector"),
+        detector_threshold=payload.get("detector_threshold"),  # None: one threshold per label decides
         estimators=dict(payload["estimators"]),
         calibrators=dict(payload["calibrators"]),
         threshold=dict(payload["threshold"]),

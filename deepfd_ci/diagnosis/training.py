@@ -38,6 +38,7 @@ class Candidate:
     make_estimator: Callable[[], Any]
     union: bool = False  # DeepFD's setup: three classifiers, a fault if any says so, no calibration
     gated: bool = False  # per type, where the inner CV prefers it: P(fault) x P(type | fault) (FaultModel)
+    two_stage: bool = False  # the detector decides "any fault", then each type its own (FaultModel)
 
 
 def column_indices(kind: str) -> list[int] | None:
@@ -97,6 +98,9 @@ CANDIDATES: dict[str, Candidate] = {
         Candidate("gated_dynamic", "calibrated random forests, a fault detector gating per-type forests trained "
                   "on faulty runs, runtime features only", "dynamic", _forest, gated=True),
         Candidate("gated", "the same gated forests on runtime + static features", "all", _forest, gated=True),
+        Candidate("two_stage", "the same forests deciding in two steps: the detector alone decides whether there "
+                  "is a fault (its threshold caps false alarms), each type's forest which ones", "all", _forest,
+                  two_stage=True),
     )
 }
 
@@ -111,6 +115,7 @@ def build_model(candidate: Candidate, max_false_alarm: float = MAX_FALSE_ALARM,
         max_false_alarm=max_false_alarm,
         max_any_false_alarm=max_any_false_alarm,
         gated=candidate.gated,
+        two_stage=candidate.two_stage,
     )
 
 

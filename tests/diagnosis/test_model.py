@@ -9,7 +9,16 @@ from sklearn.ensemble import RandomForestClassifier
 
 from deepfd_ci import features
 from deepfd_ci.diagnosis import training
-from deepfd_ci.diagnosis.model import FaultModel, ModelError, choose_threshold, limit_false_alarms, load
+from deepfd_ci.diagnosis.model import (
+    MIN_THRESHOLD,
+    TYPE_MIN_THRESHOLD,
+    FaultModel,
+    ModelError,
+    choose_threshold,
+    detector_threshold,
+    limit_false_alarms,
+    load,
+)
 from deepfd_ci.records import FAULT_TYPES
 
 N = len(features.FEATURE_NAMES)
@@ -83,12 +92,67 @@ def test_a_gated_model_scores_fault_times_type_and_survives_a_file_roundtrip(tmp
         loaded.fit(X, Y, groups)
 
 
+def _lookalike_data(rows: int = 480, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """As _gated_data, but the healthy runs carry the same type patterns as the faulty ones (unkilled
+    mutants look like killed ones in everything but the symptom), and feature 0 is a noisy symptom."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(rows, N))
+    faulty = X[:, 0] + 0.3 * rng.normal(size=rows) > 0.3
+    Y = np.zeros((rows, len(FAULT_TYPES)), dtype=int)
+    Y[faulty, np.argmax(X[faulty, 1 : 1 + len(FAULT_TYPES)], axis=1)] = 1
+    groups = np.array([f"seed{i % 12}" for i in range(rows)])
+    return X, Y, groups
+
+
+def _macro_f1(predicted: np.ndarray, Y: np.ndarray) -> float:
+    return float(np.mean([2 * np.sum(predicted[:, j] & Y[:, j]) / max(1, predicted[:, j].sum() + Y[:, j].sum())
+                          for j in range(Y.shape[1])]))
+
+
+def test_a_two_stage_model_lets_the_detector_alone_decide_whether_there_is_a_fault(tmp_path):
+    X, Y, groups = _lookalike_data(seed=2)
+    kwargs = {"labels": list(FAULT_TYPES), "feature_names": list(features.FEATURE_NAMES), "make_estimator": _forest}
+    model = FaultModel(**kwargs, two_stage=True).fit(X, Y, groups)
+    assert model.detector_threshold is not None and model.detector_threshold >= MIN_THRESHOLD
+    assert model.gated_labels == list(FAULT_TYPES)
+    assert all(t >= TYPE_MIN_THRESHOLD for t in model.thresholds().values())  # a type more likely right than wrong
+    Xt, Yt, _ = _lookalike_data(seed=3)
+    predicted = model.predict(Xt)
+    healthy = Yt.sum(axis=1) == 0
+    assert predicted[healthy].any(axis=1).mean() <= 0.15
+    # Below the detector's threshold nothing is reported, whatever the type estimators say.
+    quiet = Xt.copy()
+    quiet[:, 0] = -3.0
+    assert not model.predict_proba(quiet).any()
+    # Healthy runs that look like a type no longer force that type's threshold up: the per-label
+    # model must silence them one label at a time and loses recall doing so.
+    per_label = FaultModel(**kwargs, gated=True).fit(X, Y, groups)
+    assert _macro_f1(predicted, Yt) > _macro_f1(per_label.predict(Xt), Yt)
+
+    path = tmp_path / "two-stage.skops"
+    model.save(path)
+    loaded = load(path)
+    assert loaded.detector_threshold == model.detector_threshold
+    assert np.allclose(loaded.predict_proba(Xt[:40]), model.predict_proba(Xt[:40]))
+
+
+def test_detector_threshold_is_the_lowest_that_keeps_healthy_rows_within_the_cap():
+    fault = np.array([0.9, 0.8, 0.7, 0.6, 0.5])
+    healthy = np.array([False, False, True, True, True])
+    assert detector_threshold(fault, healthy, max_any=1 / 3) == pytest.approx(0.7)
+    assert detector_threshold(fault, healthy, max_any=0.0) == pytest.approx(0.8)
+    # Never below MIN_THRESHOLD, and above every score when healthy rows score highest.
+    assert detector_threshold(np.array([0.1, 0.2]), np.array([False, False]), 0.05) == MIN_THRESHOLD
+    assert detector_threshold(np.array([1.0, 1.0]), np.array([False, True]), 0.0) > 1.0
+
+
 def test_choose_threshold_trades_recall_for_the_false_alarm_cap():
     proba = np.array([0.95, 0.9, 0.8, 0.7, 0.6, 0.5, 0.45])
     y = np.array([1, 1, 1, 0, 1, 0, 0])
     healthy = y == 0
     assert choose_threshold(proba, y, healthy, max_false_alarm=1.0) == pytest.approx(0.6)
     assert choose_threshold(proba, y, healthy, max_false_alarm=0.0) == pytest.approx(0.8)
+    assert choose_threshold(proba, y, healthy, max_false_alarm=1.0, floor=0.7) == pytest.approx(0.8)
 
 
 def test_limit_false_alarms_caps_healthy_rows_with_any_label_at_least_f1_cost():
