@@ -131,13 +131,13 @@ class FaultModel:
             detector, estimators = self._fit_members(Xs[train], Y[train], self.labels)
             fault[test] = _positive_proba(detector, Xs[test])
             conditional[test] = self._raw(None, estimators, [], Xs[test])
-        self.detector_threshold = detector_threshold(fault, healthy, self.max_any_false_alarm)
+        self.detector_threshold = choose_detector_threshold(fault, healthy, self.max_any_false_alarm)
         flagged = fault >= self.detector_threshold
         self.gated_labels, self.calibrators, self.threshold = list(self.labels), {}, {}
         for j, label in enumerate(self.labels):
             y = Y[:, j].astype(int)
-            if not flagged.any():
-                self.threshold[label] = 1.0
+            if not flagged.any():  # the detector flags nothing: no type either
+                self.threshold[label] = float(np.nextafter(1.0, np.inf))
                 continue
             calibrator = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
             calibrator.fit(conditional[flagged, j], y[flagged])
@@ -268,7 +268,7 @@ def choose_threshold(proba: np.ndarray, y: np.ndarray, healthy: np.ndarray, max_
     return best
 
 
-def detector_threshold(fault: np.ndarray, healthy: np.ndarray, max_any: float) -> float:
+def choose_detector_threshold(fault: np.ndarray, healthy: np.ndarray, max_any: float) -> float:
     """The lowest threshold (>= MIN_THRESHOLD) that flags at most `max_any` of the healthy rows."""
     scores = fault[healthy]
     for t in np.unique(np.concatenate([fault, [MIN_THRESHOLD]])):

@@ -14,8 +14,8 @@ from deepfd_ci.diagnosis.model import (
     TYPE_MIN_THRESHOLD,
     FaultModel,
     ModelError,
+    choose_detector_threshold,
     choose_threshold,
-    detector_threshold,
     limit_false_alarms,
     load,
 )
@@ -136,14 +136,14 @@ def test_a_two_stage_model_lets_the_detector_alone_decide_whether_there_is_a_fau
     assert np.allclose(loaded.predict_proba(Xt[:40]), model.predict_proba(Xt[:40]))
 
 
-def test_detector_threshold_is_the_lowest_that_keeps_healthy_rows_within_the_cap():
+def test_the_detector_threshold_is_the_lowest_that_keeps_healthy_rows_within_the_cap():
     fault = np.array([0.9, 0.8, 0.7, 0.6, 0.5])
     healthy = np.array([False, False, True, True, True])
-    assert detector_threshold(fault, healthy, max_any=1 / 3) == pytest.approx(0.7)
-    assert detector_threshold(fault, healthy, max_any=0.0) == pytest.approx(0.8)
+    assert choose_detector_threshold(fault, healthy, max_any=1 / 3) == pytest.approx(0.7)
+    assert choose_detector_threshold(fault, healthy, max_any=0.0) == pytest.approx(0.8)
     # Never below MIN_THRESHOLD, and above every score when healthy rows score highest.
-    assert detector_threshold(np.array([0.1, 0.2]), np.array([False, False]), 0.05) == MIN_THRESHOLD
-    assert detector_threshold(np.array([1.0, 1.0]), np.array([False, True]), 0.0) > 1.0
+    assert choose_detector_threshold(np.array([0.1, 0.2]), np.array([False, False]), 0.05) == MIN_THRESHOLD
+    assert choose_detector_threshold(np.array([1.0, 1.0]), np.array([False, True]), 0.0) > 1.0
 
 
 def test_choose_threshold_trades_recall_for_the_false_alarm_cap():
