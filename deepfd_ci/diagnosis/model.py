@@ -339,6 +339,7 @@ def load(path: str | Path) -> FaultModel:
         columns=payload["columns"],
         gated_labels=list(payload.get("gated_labels") or []),  # files before gating have none
         detector=payload.get("detector"),
+        two_stage=payload.get("detector_threshold") is not None,
         detector_threshold=payload.get("detector_threshold"),  # None: one threshold per label decides
         estimators=dict(payload["estimators"]),
         calibrators=dict(payload["calibrators"]),

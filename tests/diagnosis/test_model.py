@@ -132,7 +132,7 @@ def test_a_two_stage_model_lets_the_detector_alone_decide_whether_there_is_a_fau
     path = tmp_path / "two-stage.skops"
     model.save(path)
     loaded = load(path)
-    assert loaded.detector_threshold == model.detector_threshold
+    assert loaded.detector_threshold == model.detector_threshold and loaded.two_stage
     assert np.allclose(loaded.predict_proba(Xt[:40]), model.predict_proba(Xt[:40]))
 
 
@@ -181,7 +181,7 @@ def test_model_file_roundtrip_and_refusals(tmp_path):
     model.save(path, card={"note": "test"})
     loaded = load(path)
     assert np.allclose(loaded.predict_proba(X[:10]), model.predict_proba(X[:10]))
-    assert loaded.gated_labels == [] and loaded.detector is None
+    assert loaded.gated_labels == [] and loaded.detector is None and not loaded.two_stage
 
     older = tmp_path / "before-gating.skops"  # files written before gated models have no detector entry
     payload = sio.load(path, trusted=sio.get_untrusted_types(file=path))
