@@ -36,6 +36,9 @@ def test_bundled_model_matches_the_probe():
     assert model.feature_names == list(features.FEATURE_NAMES)
     card = card_of(ARTIFACTS / "model.skops")
     assert card["features_schema"] == features.SCHEMA_VERSION and card["per_label"]
+    # Loaded to predict one run: every member of every vote is single-threaded.
+    members = [m for vote in model.estimators.values() for m in getattr(vote, "named_estimators_", {}).values()]
+    assert all(getattr(m[-1] if hasattr(m, "steps") else m, "n_jobs", 1) == 1 for m in [model.detector, *members])
 
 
 def test_explicit_checks_are_silent_on_every_healthy_seed_run():

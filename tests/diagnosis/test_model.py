@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import zipfile
+
 import numpy as np
 import pytest
 import skops.io as sio
-from sklearn.ensemble import RandomForestClassifier
+from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
 
 from deepfd_ci import features
 from deepfd_ci.diagnosis import training
@@ -134,6 +136,47 @@ def test_a_two_stage_model_lets_the_detector_alone_decide_whether_there_is_a_fau
     loaded = load(path)
     assert loaded.detector_threshold == model.detector_threshold and loaded.two_stage
     assert np.allclose(loaded.predict_proba(Xt[:40]), model.predict_proba(Xt[:40]))
+
+
+def _extra_trees() -> ExtraTreesClassifier:
+    return ExtraTreesClassifier(n_estimators=40, min_samples_leaf=2, max_features=0.3, random_state=0, n_jobs=1)
+
+
+def test_types_come_from_their_own_estimator_and_the_file_is_deflated(tmp_path):
+    X, Y, groups = _lookalike_data(seed=2)
+    model = FaultModel(labels=list(FAULT_TYPES), feature_names=list(features.FEATURE_NAMES), make_estimator=_forest,
+                       make_type_estimator=_extra_trees, two_stage=True).fit(X, Y, groups)
+    assert isinstance(model.detector, RandomForestClassifier)
+    assert all(isinstance(e, ExtraTreesClassifier) for e in model.estimators.values())
+    Xt, Yt, _ = _lookalike_data(seed=3)
+    predicted = model.predict(Xt)
+    assert predicted[Yt.sum(axis=1) == 0].any(axis=1).mean() <= 0.15
+    assert _macro_f1(predicted, Yt) >= 0.4
+
+    path = tmp_path / "types.skops"
+    model.save(path)
+    with zipfile.ZipFile(path) as archive:  # skops writes the trees' structure as JSON: deflate it
+        assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_DEFLATED}
+    loaded = load(path)
+    assert np.allclose(loaded.predict_proba(Xt[:40]), model.predict_proba(Xt[:40]))
+    # It predicts one run at a time: no thread pools (fitting used two).
+    assert loaded.detector.n_jobs == 1 and all(e.n_jobs == 1 for e in loaded.estimators.values())
+
+
+def test_the_shipped_candidate_votes_on_types_with_boosting_and_extra_trees():
+    candidate = training.CANDIDATES["two_stage_vote"]
+    model = training.build_model(candidate)
+    assert model.two_stage and model.make_estimator is candidate.make_estimator
+    vote = model.make_type_estimator()
+    assert vote.voting == "soft"
+    members = dict(vote.estimators)
+    assert type(members["boosting"][-1]).__name__ == "HistGradientBoostingClassifier"
+    assert isinstance(members["trees"], ExtraTreesClassifier)
+    # A column never measured in a training set (a small one) is no reason to fail.
+    X = np.random.default_rng(0).normal(size=(60, 4))
+    X[:, 1] = np.nan
+    y = np.arange(60) % 2
+    assert vote.fit(X, y).predict_proba(X).shape == (60, 2)
 
 
 def test_the_detector_threshold_is_the_lowest_that_keeps_healthy_rows_within_the_cap():
