@@ -68,13 +68,15 @@ def _type_vote() -> VotingClassifier:
 
     Among faulty runs a type often hangs on one or two static facts (a loss that does not fit the
     task); a forest drawing sqrt(305) = 17 features per split rarely sees them, boosting always
-    does, and the trees' average is smoother than either. Measured with the detector fixed, on
-    grouped out-of-fold rows: macro-F1 of the types 0.79 (the forest) -> 0.81 (either alone) -> 0.835.
+    does. With the detector fixed and each type's threshold picked on the same grouped out-of-fold
+    rows (optimistic, but alike for all), macro-F1 of the types: forest 0.79, boosting 0.81, these
+    extra trees 0.82, their vote 0.835 (a vote with the forest added: 0.833).
     """
     trees = ExtraTreesClassifier(n_estimators=100, min_samples_leaf=4, max_features=0.3,
                                  class_weight="balanced_subsample", n_jobs=2, random_state=0)
     # Boosting cannot bin a column with no value at all (scikit-learn 1.9 raises; it happens in the
     # small epochs-study folds): "not measured" becomes a value below any feature's (inf is 1e6).
+    # Grouped 5-fold CV of the shipped data: macro-F1 0.774 with and without this imputer.
     boosting = make_pipeline(SimpleImputer(strategy="constant", fill_value=-1e7, keep_empty_features=True),
                              _boosting())
     return VotingClassifier([("boosting", boosting), ("trees", trees)], voting="soft")
