@@ -63,7 +63,7 @@ def diagnose(
     """
     options = options or DiagnoseOptions()
     per_script = [(overrides or {}).get(path, options) for path in paths]
-    # The model loads (about a second) while the probes train, in this otherwise idle process.
+    # The model loads (about 5 s for the shipped one) while the probes train, in this otherwise idle process.
     with ThreadPoolExecutor(max_workers=1) as loader:
         loading = loader.submit(load_model, options)
         records = run_probes(paths, [o.probe_options() for o in per_script], jobs=options.jobs)
