@@ -16,7 +16,8 @@ from deepfd_ci.corpus.dataset import Dataset, read_dataset
 from deepfd_ci.corpus.build import records_path
 from deepfd_ci.corpus.store import features_at_epochs
 from deepfd_ci.diagnosis import training
-from deepfd_ci.diagnosis.model import MAX_ANY_FALSE_ALARM, MAX_FALSE_ALARM, ModelError, bundled_path, card_of
+from deepfd_ci.diagnosis.model import (DETECTOR_FLAG_RATE, MAX_ANY_FALSE_ALARM, MAX_FALSE_ALARM, ModelError,
+                                       bundled_path, card_of)
 from deepfd_ci.records import FAULT_TYPES
 
 DEFAULT_DATASET = Path("deepfd_ci/artifacts/dataset/runs.csv.gz")
@@ -44,6 +45,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train.add_argument("--max-any-false-alarm", type=float, default=MAX_ANY_FALSE_ALARM,
                        help="share of healthy runs on which any fault type may fire "
                             f"(default {MAX_ANY_FALSE_ALARM})")
+    train.add_argument("--detector-flag-rate", type=float, default=DETECTOR_FLAG_RATE,
+                       help="two-stage models: share of healthy inner out-of-fold runs the fault detector may "
+                            f"flag (default {DETECTOR_FLAG_RATE})")
     train.add_argument("--skip-studies", action="store_true", help="skip the epochs/runs studies")
     train.set_defaults(handler=_train)
 
@@ -96,7 +100,7 @@ def _train(args: argparse.Namespace) -> int:
         scores, _ = training.cross_validate(*arrays, training.CANDIDATES[name], n_splits=args.folds,
                                             max_false_alarm=args.max_false_alarm,
                                             max_any_false_alarm=args.max_any_false_alarm,
-                                            broken=broken)
+                                            broken=broken, detector_flag_rate=args.detector_flag_rate)
         comparison.append(scores)
         print(f"{name:16} macro-F1 {scores.macro_f1():.3f}  false alarms {scores.false_alarm_runs:.1%} "
               f"({scores.seconds:.0f} s)", file=sys.stderr)
@@ -107,7 +111,8 @@ def _train(args: argparse.Namespace) -> int:
         return 2
     candidate = training.CANDIDATES[winner.candidate]
     studies = {} if args.skip_studies else _studies(data, args, candidate)
-    model = training.build_model(candidate, args.max_false_alarm, args.max_any_false_alarm)
+    model = training.build_model(candidate, args.max_false_alarm, args.max_any_false_alarm,
+                                 args.detector_flag_rate)
     model.version = f"{data.meta.get('built', 'dataset')}-{winner.candidate}"
     model.fit(*arrays[:2], arrays[2])
     card = _card(data, args, winner, comparison, studies, model.thresholds(), model.detector_threshold)
@@ -129,14 +134,16 @@ def _studies(data: Dataset, args: argparse.Namespace, candidate: training.Candid
             X = features_at_epochs(records_path(args.epochs_dataset), long_runs, epochs)
             scores, _ = training.cross_validate(*_arrays(long_runs, X), candidate, n_splits=args.folds,
                                                 max_false_alarm=args.max_false_alarm,
-                                                max_any_false_alarm=args.max_any_false_alarm)
+                                                max_any_false_alarm=args.max_any_false_alarm,
+                                                detector_flag_rate=args.detector_flag_rate)
             studies["epochs"][epochs] = _brief(scores)
             print(f"epochs={epochs:<3} macro-F1 {scores.macro_f1():.3f}", file=sys.stderr)
     three = np.array([r.run_seed < 3 for r in data.rows])
     X, Y, groups, programs, originals = _arrays(data)
     scores, _ = training.cross_validate(X[three], Y[three], groups[three], programs[three], originals[three],
                                         candidate, n_splits=args.folds, max_false_alarm=args.max_false_alarm,
-                                        max_any_false_alarm=args.max_any_false_alarm)
+                                        max_any_false_alarm=args.max_any_false_alarm,
+                                        detector_flag_rate=args.detector_flag_rate)
     studies["runs"] = {
         "1": {"macro_f1": round(scores.macro_f1(), 3), "false_alarms": scores.false_alarm_runs},
         "3": {"macro_f1": round(float(np.mean([v["f1"] for v in scores.extra["per_label_programs"].values()
@@ -176,9 +183,11 @@ def _card(data: Dataset, args: argparse.Namespace, winner: training.Scores, comp
         },
         "cross_validation": f"GroupKFold({args.folds}) by seed program; thresholds tuned inside each training fold "
                             f"(per label <= {args.max_false_alarm:.1%} of healthy runs, any label <= "
-                            f"{args.max_any_false_alarm:.0%})",
+                            f"{args.max_any_false_alarm:.0%}; a two-stage detector flags <= "
+                            f"{args.detector_flag_rate:.0%} of healthy inner out-of-fold runs)",
         "folds": args.folds,
-        "false_alarm_caps": {"per_label": args.max_false_alarm, "any_label": args.max_any_false_alarm},
+        "false_alarm_caps": {"per_label": args.max_false_alarm, "any_label": args.max_any_false_alarm,
+                             "detector_flag_rate": args.detector_flag_rate},
         "per_label": winner.per_label,
         "per_label_programs": winner.extra["per_label_programs"],
         "false_alarm_runs": winner.false_alarm_runs,
@@ -300,7 +309,10 @@ def _evaluate(args: argparse.Namespace) -> int:
                                             n_splits=int(card.get("folds", 5)),
                                             max_false_alarm=caps.get("per_label", MAX_FALSE_ALARM),
                                             max_any_false_alarm=caps.get("any_label", MAX_ANY_FALSE_ALARM),
-                                            broken=broken_runs(data.rows))
+                                            broken=broken_runs(data.rows),
+                                            # Cards from before this setting: the detector used the any-label cap.
+                                            detector_flag_rate=caps.get("detector_flag_rate",
+                                                                        caps.get("any_label", MAX_ANY_FALSE_ALARM)))
         card = {**card, "per_label": scores.per_label, "per_label_programs": scores.extra["per_label_programs"],
                 "false_alarm_runs": scores.false_alarm_runs, "false_alarm_originals": scores.false_alarm_originals,
                 "false_alarm_programs": scores.false_alarm_programs,

@@ -22,13 +22,14 @@ def test_evaluate_recomputes_the_scores_train_reported_with_the_same_setup(tmp_p
     model, card = tmp_path / "model.skops", tmp_path / "MODEL_CARD.md"
 
     # Non-default folds and caps: evaluate must re-run the setup the model was trained with.
-    assert main(["model", "train", "--dataset", str(small), "--candidates", "forest", "--folds", "2",
-                 "--max-false-alarm", "0.2", "--max-any-false-alarm", "0.3", "--skip-studies",
-                 "--out", str(model), "--card", str(card)]) == 0
+    assert main(["model", "train", "--dataset", str(small), "--candidates", "two_stage", "--folds", "2",
+                 "--max-false-alarm", "0.2", "--max-any-false-alarm", "0.3", "--detector-flag-rate", "0.25",
+                 "--skip-studies", "--out", str(model), "--card", str(card)]) == 0
     trained = card_of(model)
     assert trained["folds"] == 2
-    assert trained["false_alarm_caps"] == {"per_label": 0.2, "any_label": 0.3}
-    assert "per label <= 20.0% of healthy runs, any label <= 30%" in card.read_text()
+    assert trained["false_alarm_caps"] == {"per_label": 0.2, "any_label": 0.3, "detector_flag_rate": 0.25}
+    assert ("per label <= 20.0% of healthy runs, any label <= 30%; a two-stage detector flags <= 25% of healthy "
+            "inner out-of-fold runs") in card.read_text()
 
     capsys.readouterr()
     assert main(["model", "evaluate", "--model", str(model), "--dataset", str(small), "--format", "json"]) == 0
