@@ -79,8 +79,9 @@ class FaultModel:
 
     `two_stage`: every label is gated and the decision has two steps. The detector alone decides
     whether a run has a fault at all, at the lowest threshold that flags at most `detector_flag_rate`
-    of the healthy out-of-fold rows (`detector_threshold`, see DETECTOR_FLAG_RATE); then each type is reported when its estimator's
-    P(type | fault), calibrated on the rows the detector flags, reaches the type's best-F1 threshold.
+    of the healthy out-of-fold rows (`detector_threshold`, see DETECTOR_FLAG_RATE); then each type
+    is reported when its estimator's P(type | fault), calibrated on the rows the detector flags,
+    reaches the type's best-F1 threshold.
     False alarms are then the detector's alone, so a type's threshold no longer has to be high enough
     to silence every healthy run that looks like it (unkilled mutants of the same kind). Measured by
     grouped 5-fold CV against `gated`: macro-F1 0.643 -> 0.74, activation 0.43 -> 0.64, epochs
