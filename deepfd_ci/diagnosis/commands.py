@@ -98,9 +98,7 @@ def _train(args: argparse.Namespace) -> int:
     comparison = []
     for name in names:
         scores, _ = training.cross_validate(*arrays, training.CANDIDATES[name], n_splits=args.folds,
-                                            max_false_alarm=args.max_false_alarm,
-                                            max_any_false_alarm=args.max_any_false_alarm,
-                                            broken=broken, detector_flag_rate=args.detector_flag_rate)
+                                            broken=broken, **_thresholds(args))
         comparison.append(scores)
         print(f"{name:16} macro-F1 {scores.macro_f1():.3f}  false alarms {scores.false_alarm_runs:.1%} "
               f"({scores.seconds:.0f} s)", file=sys.stderr)
@@ -111,8 +109,7 @@ def _train(args: argparse.Namespace) -> int:
         return 2
     candidate = training.CANDIDATES[winner.candidate]
     studies = {} if args.skip_studies else _studies(data, args, candidate)
-    model = training.build_model(candidate, args.max_false_alarm, args.max_any_false_alarm,
-                                 args.detector_flag_rate)
+    model = training.build_model(candidate, **_thresholds(args))
     model.version = f"{data.meta.get('built', 'dataset')}-{winner.candidate}"
     model.fit(*arrays[:2], arrays[2])
     card = _card(data, args, winner, comparison, studies, model.thresholds(), model.detector_threshold)
@@ -121,6 +118,12 @@ def _train(args: argparse.Namespace) -> int:
     args.card.write_text(render_card(card), encoding="utf-8")
     print(f"wrote {args.out} and {args.card}", file=sys.stderr)
     return 0
+
+
+def _thresholds(args: argparse.Namespace) -> dict[str, float]:
+    """The threshold settings `model train` was given, as build_model and cross_validate take them."""
+    return {"max_false_alarm": args.max_false_alarm, "max_any_false_alarm": args.max_any_false_alarm,
+            "detector_flag_rate": args.detector_flag_rate}
 
 
 def _studies(data: Dataset, args: argparse.Namespace, candidate: training.Candidate) -> dict[str, Any]:
@@ -133,17 +136,13 @@ def _studies(data: Dataset, args: argparse.Namespace, candidate: training.Candid
         for epochs in (1, 3, 5, 10):
             X = features_at_epochs(records_path(args.epochs_dataset), long_runs, epochs)
             scores, _ = training.cross_validate(*_arrays(long_runs, X), candidate, n_splits=args.folds,
-                                                max_false_alarm=args.max_false_alarm,
-                                                max_any_false_alarm=args.max_any_false_alarm,
-                                                detector_flag_rate=args.detector_flag_rate)
+                                                **_thresholds(args))
             studies["epochs"][epochs] = _brief(scores)
             print(f"epochs={epochs:<3} macro-F1 {scores.macro_f1():.3f}", file=sys.stderr)
     three = np.array([r.run_seed < 3 for r in data.rows])
     X, Y, groups, programs, originals = _arrays(data)
     scores, _ = training.cross_validate(X[three], Y[three], groups[three], programs[three], originals[three],
-                                        candidate, n_splits=args.folds, max_false_alarm=args.max_false_alarm,
-                                        max_any_false_alarm=args.max_any_false_alarm,
-                                        detector_flag_rate=args.detector_flag_rate)
+                                        candidate, n_splits=args.folds, **_thresholds(args))
     studies["runs"] = {
         "1": {"macro_f1": round(scores.macro_f1(), 3), "false_alarms": scores.false_alarm_runs},
         "3": {"macro_f1": round(float(np.mean([v["f1"] for v in scores.extra["per_label_programs"].values()

@@ -155,6 +155,7 @@ def test_the_detector_flag_rate_sets_how_many_healthy_runs_the_detector_may_flag
     assert flagged(loose)[healthy].mean() > flagged(strict)[healthy].mean()
     assert flagged(loose)[~healthy].mean() > flagged(strict)[~healthy].mean()
 
+
 def _extra_trees() -> ExtraTreesClassifier:
     return ExtraTreesClassifier(n_estimators=40, min_samples_leaf=2, max_features=0.3, random_state=0, n_jobs=1)
 
