@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import builtins
 import zipfile
 
 import numpy as np
 import pytest
 import skops.io as sio
 from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
 
 from deepfd_ci import features
 from deepfd_ci.diagnosis import training
 from deepfd_ci.diagnosis.model import (
     MIN_THRESHOLD,
+    TRUSTED_TYPES,
     TYPE_MIN_THRESHOLD,
     FaultModel,
     ModelError,
@@ -270,6 +274,24 @@ def test_a_file_with_untrusted_types_is_refused(tmp_path):
     sio.dump({"format": "deepfd-ci/model/v1", "payload": _Evil()}, path)
     with pytest.raises(ModelError, match="types deepfd-ci does not load"):
         load(path)
+    # A function from builtins inside scikit-learn types: predicting would call it on our rows.
+    sneaky = tmp_path / "sneaky.skops"
+    estimator = make_pipeline(FunctionTransformer(func=builtins.exec), RandomForestClassifier(n_estimators=2))
+    sio.dump({"format": "deepfd-ci/model/v1", "estimators": {"loss": estimator}}, sneaky)
+    with pytest.raises(ModelError, match="builtins.exec"):
+        load(sneaky)
+
+
+def test_every_shippable_candidate_saves_only_types_the_loader_trusts(tmp_path):
+    X, y = np.random.default_rng(0).normal(size=(60, 4)), np.arange(60) % 2
+    for name, candidate in training.CANDIDATES.items():
+        if candidate.union:
+            continue
+        makers = [candidate.make_estimator, candidate.make_type_estimator or candidate.make_estimator]
+        fitted = [make().fit(X, y) for make in makers]
+        path = tmp_path / f"{name}.skops"
+        sio.dump({"members": fitted}, path)
+        assert set(sio.get_untrusted_types(file=path)) <= set(TRUSTED_TYPES), name
 
 
 class _Evil:
