@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib
 import json
 import os
 import shlex
@@ -13,10 +14,6 @@ from pathlib import Path
 
 from deepfd_ci import __version__
 from deepfd_ci.config import DEFAULT_CONFIG_PATH, ConfigError, load_config
-from deepfd_ci.corpus import commands as corpus_commands
-from deepfd_ci.diagnosis import commands as model_commands
-from deepfd_ci.evaluation import commands as evaluation_commands
-from deepfd_ci.github import commands as github_commands
 from deepfd_ci.diagnosis.model import ModelError
 from deepfd_ci.pipeline import DiagnoseOptions, diagnose, load_model
 from deepfd_ci.report import render_text
@@ -117,20 +114,34 @@ def _run_diagnose(args: argparse.Namespace) -> int:
     return 1 if any(r.faults for r in reports) else 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+# The other commands, each registered by its stage's module. Only the module of the command being
+# run is imported: `diagnose` then starts its probes without first importing the corpus and
+# training code (scipy, libcst, scikit-learn: seconds on a busy 2-core runner).
+COMMAND_MODULES = {
+    "action": "deepfd_ci.github.commands",
+    "corpus": "deepfd_ci.corpus.commands",
+    "model": "deepfd_ci.diagnosis.commands",
+    "evaluate": "deepfd_ci.evaluation.commands",
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser for `command` alone, or for every command (None: help, a typo, no command)."""
     parser = argparse.ArgumentParser(prog="deepfd-ci", description="Catch deep-learning training faults in code review.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    _add_diagnose(subparsers)
-    github_commands.register(subparsers)
-    corpus_commands.register(subparsers)
-    model_commands.register(subparsers)
-    evaluation_commands.register(subparsers)
+    if command in (None, "diagnose"):
+        _add_diagnose(subparsers)
+    for name, module in COMMAND_MODULES.items():
+        if command in (None, name):
+            importlib.import_module(module).register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv and argv[0] in ("diagnose", *COMMAND_MODULES) else None
+    parser = build_parser(command)
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args) or 0)

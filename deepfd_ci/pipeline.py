@@ -15,10 +15,8 @@ from pathlib import Path
 from deepfd_ci import features
 from deepfd_ci.diagnosis import Diagnoser, diagnose_run
 from deepfd_ci.diagnosis.model import load, load_bundled
-from deepfd_ci.localization import localize, split_suppressed
 from deepfd_ci.probe import ProbeOptions, run_probes
 from deepfd_ci.records import RunRecord, ScriptReport
-from deepfd_ci.verification import verify_findings
 
 
 @dataclass
@@ -63,13 +61,16 @@ def diagnose(
     """
     options = options or DiagnoseOptions()
     per_script = [(overrides or {}).get(path, options) for path in paths]
-    # The model loads (about 5 s for the shipped one) while the probes train, in this otherwise idle process.
+    # While the probes train, this otherwise idle process loads the model (scikit-learn with it) and
+    # the later stages (libcst): seconds of imports that would otherwise delay the first probe.
     with ThreadPoolExecutor(max_workers=1) as loader:
-        loading = loader.submit(load_model, options)
+        loading = loader.submit(_load_stages, options)
         records = run_probes(paths, [o.probe_options() for o in per_script], jobs=options.jobs)
         model = loading.result()  # ModelError surfaces here, after the probes
     reports = [report_for(record, opts, model) for record, opts in zip(records, per_script)]
     if options.verify_fixes:
+        from deepfd_ci.verification import verify_findings
+
         verify_findings(
             [(report, record, opts.probe_options()) for report, record, opts in zip(reports, records, per_script)
              if report.faults],
@@ -77,6 +78,12 @@ def diagnose(
             jobs=options.jobs,
         )
     return reports
+
+
+def _load_stages(options: DiagnoseOptions) -> Diagnoser | None:
+    import deepfd_ci.localization  # noqa: F401  (imported here, used by report_for)
+
+    return load_model(options)
 
 
 def load_model(options: DiagnoseOptions) -> Diagnoser | None:
@@ -100,6 +107,8 @@ def report_for(record: RunRecord, options: DiagnoseOptions, model: Diagnoser | N
     )
     if record.status != "ok":
         return report
+    from deepfd_ci.localization import localize, split_suppressed  # see diagnose: loaded during the probes
+
     diagnosis = diagnose_run(record, model)
     report.symptoms = diagnosis.symptoms
     report.model = diagnosis.model

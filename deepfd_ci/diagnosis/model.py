@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
-from sklearn.dummy import DummyClassifier
-from sklearn.isotonic import IsotonicRegression
-from sklearn.model_selection import GroupKFold
+
+# scikit-learn is imported only where a model is fitted. Diagnosing loads a fitted one (skops imports
+# what the file holds, while the probes train), and the CLI imports this module for its errors and
+# defaults before it starts any probe.
 
 from deepfd_ci import features
 from deepfd_ci.records import RunRecord
@@ -114,6 +115,8 @@ class FaultModel:
 
     # ------------------------------------------------------------------ estimator API
     def fit(self, X: np.ndarray, Y: np.ndarray, groups: np.ndarray) -> FaultModel:
+        from sklearn.model_selection import GroupKFold
+
         Xs = self._select(features.model_input(X))
         healthy = Y.sum(axis=1) == 0
         splits = list(GroupKFold(n_splits=min(self.inner_splits, len(set(groups)))).split(Xs, groups=groups))
@@ -153,7 +156,7 @@ class FaultModel:
             if not flagged.any():  # the detector flags nothing: no type either
                 self.threshold[label] = float(np.nextafter(1.0, np.inf))
                 continue
-            calibrator = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+            calibrator = _isotonic()
             calibrator.fit(conditional[flagged, j], y[flagged])
             calibrated = np.where(flagged, calibrator.predict(conditional[:, j]), 0.0)
             self.calibrators[label] = calibrator
@@ -177,7 +180,7 @@ class FaultModel:
             if y.min() == y.max():  # never (or always) seen: a constant answer, no calibration
                 out.append(_LabelFit(None, 1.0, 0.0, np.zeros(len(y))))
                 continue
-            calibrator = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(oof[:, j], y)
+            calibrator = _isotonic().fit(oof[:, j], y)
             calibrated = calibrator.predict(oof[:, j])
             threshold = choose_threshold(calibrated, y, healthy, self.max_false_alarm)
             out.append(_LabelFit(calibrator, threshold, _f1(calibrated >= threshold, y == 1), calibrated))
@@ -436,8 +439,16 @@ def _f1(fired: np.ndarray, positive: np.ndarray) -> float:
     return 2 * tp / max(1, int(fired.sum()) + int(positive.sum()))
 
 
+def _isotonic() -> Any:
+    from sklearn.isotonic import IsotonicRegression
+
+    return IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+
+
 def _fit_or_prior(make_estimator: Callable[[], Any], X: np.ndarray, y: np.ndarray) -> Any:
     if y.min() == y.max():
+        from sklearn.dummy import DummyClassifier
+
         return DummyClassifier(strategy="prior").fit(X, y)
     return make_estimator().fit(X, y)
 

@@ -100,3 +100,21 @@ def test_unusable_model_file_is_refused_before_training(tmp_path):
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "not a deepfd-ci model file" in result.stderr
     assert not log_dir.exists()  # refused before the probe ran
+
+
+def test_diagnose_starts_its_probes_before_importing_the_heavy_stages():
+    # The probe needs only the standard library; scikit-learn (the model), libcst (localization) and
+    # the corpus/training code of the other commands load while the probes train, or never.
+    probe = ("import json, sys\n"
+             "from deepfd_ci import cli\n"
+             "cli.build_parser('diagnose').parse_args(['diagnose', 'x.py'])\n"
+             "from deepfd_ci import pipeline\n"
+             "print(json.dumps(sorted(m.split('.')[0] for m in sys.modules)))\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
+    loaded = set(json.loads(result.stdout))
+    assert not loaded & {"sklearn", "scipy", "libcst", "skops", "tensorflow", "keras", "github", "rich"}
+    # Every command is still there for help and for typos.
+    result = run_cli("--help")
+    assert all(name in result.stdout for name in ("diagnose", "action", "corpus", "model", "evaluate"))
+    result = run_cli("modle")
+    assert result.returncode == 2 and "invalid choice" in result.stderr and "'model'" in result.stderr
