@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable
 
 from deepfd_ci.diagnosis.observations import TINY_BATCH, Observations, targets_unscaled
+from deepfd_ci.features import static
 from deepfd_ci.records import RunRecord, StaticFacts
 
 ADAPTIVE = {"adam", "adamw", "nadam", "adamax", "rmsprop", "adagrad", "adadelta", "ftrl", "lion"}
@@ -126,8 +127,9 @@ def suggested_last_activation(facts: StaticFacts | None) -> str:
 
 def activation(record: RunRecord, obs: Observations) -> tuple[list[str], dict]:
     facts = record.facts
-    hidden_saturating = [
-        layer for layer in (facts.layers[:-1] if facts else []) if layer.activation in ("sigmoid", "tanh")
+    hidden_saturating = [  # a recurrent layer's tanh is its design, not this fault (static.RECURRENT_LAYERS)
+        layer for layer in (facts.layers[:-1] if facts else [])
+        if layer.activation in ("sigmoid", "tanh") and layer.class_name not in static.RECURRENT_LAYERS
     ]
     mismatch = obs.symptoms.get("activation_task_mismatch", False)
     if not mismatch and hidden_saturating:

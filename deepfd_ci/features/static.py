@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from deepfd_ci.records import StaticFacts
+from deepfd_ci.records import LayerInfo, StaticFacts
 
 OPTIMIZERS = ("sgd", "adam", "rmsprop", "adagrad", "adadelta", "nadam", "adamax", "adamw", "ftrl")
 LOSSES = (
@@ -36,6 +36,10 @@ INITIALIZERS_BAD = {"zeros", "ones", "constant"}
 _TRAINABLE = {"Dense", "Conv1D", "Conv2D", "Conv3D", "LSTM", "GRU", "SimpleRNN", "Bidirectional",
               "SeparableConv2D", "DepthwiseConv2D", "Conv2DTranspose", "Embedding", "EinsumDense"}
 _NORMALIZING = {"Normalization", "Rescaling", "BatchNormalization", "LayerNormalization"}
+# A recurrent layer's tanh is its design (its gates keep gradients alive), not the saturating stack
+# the hidden-activation fault builds: the activation fractions leave these layers out.
+RECURRENT_LAYERS = frozenset({"LSTM", "GRU", "SimpleRNN", "Bidirectional", "RNN"})
+_ACTIVATION_LAYERS = {"Activation", "ReLU", "LeakyReLU", "ELU", "PReLU", "Softmax"}
 
 
 def _log10(value: float | None) -> float:
@@ -173,11 +177,26 @@ def encode(facts: StaticFacts) -> dict[str, float]:
     return out
 
 
+def _effective_activations(layers: list[LayerInfo]) -> dict[int, str | None]:
+    """Per trainable layer (by index), the activation its outputs go through: its own, or that of the
+    activation layer following it (`Dense(100)` then `Activation("relu")`, as many real scripts write)."""
+    out: dict[int, str | None] = {}
+    current: int | None = None
+    for i, layer in enumerate(layers):
+        if layer.class_name in _TRAINABLE:
+            out[i], current = layer.activation, i
+        elif layer.class_name in _ACTIVATION_LAYERS and current is not None and out[current] in (None, "linear"):
+            out[current] = layer.activation
+    return out
+
+
 def _architecture(facts: StaticFacts) -> dict[str, float]:
     layers = facts.layers
     trainable = [layer for layer in layers if layer.class_name in _TRAINABLE]
     hidden = trainable[:-1]
-    acts = [layer.activation for layer in hidden if layer.activation is not None]
+    effective = _effective_activations(layers)
+    hidden_at = sorted(effective)[:-1]
+    acts = [effective[i] for i in hidden_at if effective[i] is not None and layers[i].class_name not in RECURRENT_LAYERS]
     units = [layer.units for layer in hidden if layer.units]
     inits = [layer.kernel_initializer for layer in trainable if layer.kernel_initializer]
     first_trainable = next((i for i, layer in enumerate(layers) if layer.class_name in _TRAINABLE), len(layers))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from deepfd_ci.diagnosis import diagnose_run, rules
+from deepfd_ci.diagnosis.explain import activation as explain_activation
 from deepfd_ci.diagnosis.observations import observe
 from deepfd_ci.records import ArrayStats, Check, LayerInfo, RunInfo, RunRecord, StaticFacts
 
@@ -54,3 +55,30 @@ def test_the_same_blow_up_on_standardized_targets_still_blames_the_rate():
 def test_a_regression_that_trains_well_gets_no_finding(mean, std):
     record = _regression_run(mean, std, blow_up=False)
     assert rules.predict(record, observe(record)) == {}
+
+
+def _lstm_run(hidden_activation: str) -> RunRecord:
+    """An LSTM classifier whose Dense head uses `hidden_activation`; it barely learns."""
+    facts = StaticFacts(
+        epochs_requested=30, batch_size=32, n_samples=800, input_kind="numpy", has_validation=True,
+        optimizer="Adam", learning_rate=1e-3, loss="sparse_categorical_crossentropy", last_activation="softmax",
+        output_units=3, model_kind="sequential", task="multiclass", n_classes=3,
+        layers=[LayerInfo("lstm", "LSTM", "tanh", 32, "glorot_uniform", 4352),
+                LayerInfo("dense", "Dense", hidden_activation, 16, "glorot_uniform", 528),
+                LayerInfo("dense_1", "Dense", "softmax", 3, "glorot_uniform", 51)],
+        x=ArrayStats(shape=[800, 20, 1], dtype="float32", min=-1.0, max=1.0, mean=0.0, std=0.5),
+        y=ArrayStats(shape=[800], dtype="int64", min=0.0, max=2.0, mean=1.0, std=0.8, n_unique=3),
+    )
+    checks = [Check(epoch=e, loss=1.1 - 0.01 * e, acc=0.34 + 0.01 * e, val_acc=0.34) for e in range(6)]
+    return RunRecord(path="train.py", status="ok", checks=checks, facts=facts,
+                     run=RunInfo(epochs_requested=30, epochs_run=5, seconds=3.0, seed=0))
+
+
+def test_an_activation_finding_never_blames_a_recurrent_layers_own_tanh():
+    record = _lstm_run("sigmoid")
+    evidence, detail = explain_activation(record, observe(record))
+    assert evidence[0] == "1 hidden layer(s) use sigmoid" and detail["scope"] == "hidden"
+    # With a ReLU head, the only tanh is the LSTM's: no "use relu in the hidden layers" advice.
+    record = _lstm_run("relu")
+    evidence, detail = explain_activation(record, observe(record))
+    assert detail["scope"] == "last" and not any("hidden layer" in line for line in evidence)
