@@ -196,7 +196,8 @@ def _architecture(facts: StaticFacts) -> dict[str, float]:
     hidden = trainable[:-1]
     effective = _effective_activations(layers)
     hidden_at = sorted(effective)[:-1]
-    acts = [effective[i] for i in hidden_at if effective[i] is not None and layers[i].class_name not in RECURRENT_LAYERS]
+    acts = [effective[i] for i in hidden_at
+            if effective[i] is not None and layers[i].class_name not in RECURRENT_LAYERS]
     units = [layer.units for layer in hidden if layer.units]
     inits = [layer.kernel_initializer for layer in trainable if layer.kernel_initializer]
     first_trainable = next((i for i, layer in enumerate(layers) if layer.class_name in _TRAINABLE), len(layers))
