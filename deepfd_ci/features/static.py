@@ -192,10 +192,10 @@ def _effective_activations(layers: list[LayerInfo]) -> dict[int, str | None]:
 
 def _architecture(facts: StaticFacts) -> dict[str, float]:
     layers = facts.layers
-    trainable = [layer for layer in layers if layer.class_name in _TRAINABLE]
-    hidden = trainable[:-1]
-    effective = _effective_activations(layers)
-    hidden_at = sorted(effective)[:-1]
+    effective = _effective_activations(layers)  # keyed by the trainable layers' indices, in order
+    trainable = [layers[i] for i in effective]
+    hidden_at = list(effective)[:-1]
+    hidden = [layers[i] for i in hidden_at]
     acts = [effective[i] for i in hidden_at
             if effective[i] is not None and layers[i].class_name not in RECURRENT_LAYERS]
     units = [layer.units for layer in hidden if layer.units]
