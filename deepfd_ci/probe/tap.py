@@ -150,8 +150,8 @@ class GradientTap:
             abs_max=m["abs"],
             nonfinite_steps=int(s["nonfinite"]),
         )
-        self._sums.assign(tf.zeros_like(self._sums))
-        self._maxes.assign(tf.zeros_like(self._maxes))
+        self._sums.assign(np.zeros_like(sums))  # from numpy: no eager op to build the zeros
+        self._maxes.assign(np.zeros_like(maxes))
         return snap
 
 
@@ -172,14 +172,17 @@ def fixed_batch_gradients(model: Any, x: Any, y: Any) -> GradientSnapshot | None
 class LossTap:
     """Running loss inside an epoch: first value, finite max/min/mean of the values recorded.
 
-    Packed like GradientTap: sums (count, finite sum, finite count), extremes (max, -min), first.
+    One packed variable (see GradientTap): creating, reading and resetting it are one eager op each,
+    where three variables cost three of each at every epoch's check.
     """
+
+    # Packed layout; extremes are kept as maxima (max, -min) so both update with one maximum.
+    _FIELDS = ("count", "sum", "finite", "max", "neg_min", "first")
+    _EMPTY = np.array([0.0, 0.0, 0.0, -np.inf, -np.inf, np.nan], np.float32)
 
     def __init__(self) -> None:
         with tf.init_scope():
-            self._sums = tf.Variable(tf.zeros((3,), tf.float32), trainable=False)
-            self._extremes = tf.Variable(tf.fill((2,), -np.inf), trainable=False)
-            self._first = tf.Variable(np.nan, dtype=tf.float32, trainable=False)
+            self._state = tf.Variable(self._EMPTY, trainable=False)
         # Traced once (see GradientTap); a custom loop's per-example losses change shape with the
         # last, partial batch, hence reduce_retracing.
         self._step = tf.function(self._accumulate, autograph=False, reduce_retracing=True)
@@ -192,26 +195,24 @@ class LossTap:
             loss = tf.reduce_mean(loss)
         loss = tf.cast(loss, tf.float32)
         ok = tf.math.is_finite(loss)
-        count = tf.unstack(self._sums)[0]
-        self._first.assign(tf.where(tf.equal(count, 0.0), loss, self._first))
+        count, total, finite, high, negative_low, first = tf.unstack(self._state)
         # where(ok, max(m, loss), m) == max(m, where(ok, loss, -inf)): m starts at -inf and stays finite
-        extremes = tf.where(ok, tf.stack([loss, -loss]), -np.inf)
-        self._extremes.assign(tf.maximum(self._extremes, extremes))
-        self._sums.assign_add(tf.stack([1.0, tf.where(ok, loss, 0.0), tf.cast(ok, tf.float32)]))
+        extremes = tf.maximum(tf.stack([high, negative_low]), tf.where(ok, tf.stack([loss, -loss]), -np.inf))
+        self._state.assign(tf.concat([
+            tf.stack([count + 1.0, total + tf.where(ok, loss, 0.0), finite + tf.cast(ok, tf.float32)]),
+            extremes,
+            tf.expand_dims(tf.where(tf.equal(count, 0.0), loss, first), 0),
+        ], axis=0))
 
     def snapshot_and_reset(self) -> dict[str, float] | None:
-        count, total, finite = self._sums.numpy().tolist()
-        if count == 0:
+        state = dict(zip(self._FIELDS, self._state.numpy().tolist()))
+        if state["count"] == 0:
             return None
-        high, negative_low = self._extremes.numpy().tolist()
-        out = {
-            "mean": total / finite if finite else float("nan"),
-            "first": float(self._first.numpy()),
-            "max": high,
-            "min": -negative_low,
-            "count": count,
+        self._state.assign(self._EMPTY)
+        return {
+            "mean": state["sum"] / state["finite"] if state["finite"] else float("nan"),
+            "first": state["first"],
+            "max": state["max"],
+            "min": -state["neg_min"],
+            "count": state["count"],
         }
-        self._sums.assign(tf.zeros_like(self._sums))
-        self._extremes.assign(tf.fill((2,), -np.inf))
-        self._first.assign(np.nan)
-        return out
