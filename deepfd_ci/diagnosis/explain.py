@@ -29,7 +29,8 @@ def _g(value: float | None) -> str:
 
 
 def _pct(value: float) -> str:
-    return f"{100 * value:.0f}%"
+    """Whole percents, with one decimal below 1% (a 0.4% drop is not "0%")."""
+    return f"{100 * value:.1f}%" if 0 < abs(value) < 0.01 else f"{100 * value:.0f}%"
 
 
 def _good_lr(facts: StaticFacts | None) -> float:
@@ -251,7 +252,18 @@ def layers(record: RunRecord, obs: Observations) -> tuple[list[str], dict]:
         if narrow and detail["kind"] != "output_units":
             evidence.append(f"hidden layer {narrow[0].name} has only {narrow[0].units} unit(s)")
             detail = {"kind": "bottleneck", "suggested_units": 32}
-    return evidence + _slow(obs, facts), detail
+    plateau = _plateau(obs)
+    return evidence + _slow(obs, facts) + ([plateau] if plateau else []), detail
+
+
+def _plateau(obs: Observations) -> str | None:
+    """A loss that levelled off after a good start: what too small a network looks like (a learning
+    rate too low or too few epochs look the other way: still falling at their early pace)."""
+    early, late = obs.loss_drop_second_epoch, obs.loss_drop_last_epoch
+    if early is None or late is None or early < 0.05 or late >= 0.2 * early:
+        return None
+    return (f"the training loss fell {_pct(early)} from epoch 1 to 2 but only {_pct(max(late, 0.0))} "
+            f"in epoch {obs.epochs_run}: it levelled off early")
 
 
 EXPLAINERS: dict[str, Callable[[RunRecord, Observations], tuple[list[str], dict]]] = {

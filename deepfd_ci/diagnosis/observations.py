@@ -56,6 +56,7 @@ class Observations:
     final_val_acc: float | None = None
     last_epoch_gain: float | None = None  # acc gain in the last observed epoch
     loss_drop_last_epoch: float | None = None  # relative loss decrease in the last epoch
+    loss_drop_second_epoch: float | None = None  # relative loss decrease from epoch 1 to epoch 2
     chance_acc: float | None = None
     grad_norm_max: float | None = None
     grad_norm_max_epoch: int | None = None
@@ -110,6 +111,8 @@ def observe(record: RunRecord) -> Observations:
         previous_loss = trained[-2].loss if len(trained) >= 2 else (initial.loss if initial else None)
         if _finite(last.loss) and _finite(previous_loss) and previous_loss:
             obs.loss_drop_last_epoch = (previous_loss - last.loss) / abs(previous_loss)
+        if len(trained) >= 3 and _finite(trained[0].loss) and _finite(trained[1].loss) and trained[0].loss:
+            obs.loss_drop_second_epoch = (trained[0].loss - trained[1].loss) / abs(trained[0].loss)
         peaks = [(c.batch_loss_max, c.epoch) for c in trained if _finite(c.batch_loss_max)]
         if peaks:
             obs.peak_loss, obs.peak_epoch = max(peaks)

@@ -6,6 +6,7 @@ import pytest
 
 from deepfd_ci.diagnosis import diagnose_run, rules
 from deepfd_ci.diagnosis.explain import activation as explain_activation
+from deepfd_ci.diagnosis.explain import layers as explain_layers
 from deepfd_ci.diagnosis.observations import observe
 from deepfd_ci.records import ArrayStats, Check, LayerInfo, RunInfo, RunRecord, StaticFacts
 
@@ -82,3 +83,32 @@ def test_an_activation_finding_never_blames_a_recurrent_layers_own_tanh():
     record = _lstm_run("relu")
     evidence, detail = explain_activation(record, observe(record))
     assert detail["scope"] == "last" and not any("hidden layer" in line for line in evidence)
+
+
+def _mlp_run(losses: list[float]) -> RunRecord:
+    """A small ReLU MLP classifier whose training loss follows `losses` (epochs 1..n)."""
+    facts = StaticFacts(
+        epochs_requested=20, batch_size=32, n_samples=1000, input_kind="numpy", has_validation=False,
+        optimizer="Adam", learning_rate=1e-3, loss="sparse_categorical_crossentropy", last_activation="softmax",
+        output_units=3, model_kind="sequential", task="multiclass", n_classes=3,
+        layers=[LayerInfo("dense", "Dense", "relu", 16, "glorot_uniform", 80),
+                LayerInfo("dense_1", "Dense", "softmax", 3, "glorot_uniform", 51)],
+    )
+    checks = [Check(epoch=0, loss=1.1, acc=0.33)]
+    checks += [Check(epoch=e + 1, steps=30, loss=loss, acc=0.5) for e, loss in enumerate(losses)]
+    return RunRecord(path="train.py", status="ok", checks=checks, facts=facts,
+                     run=RunInfo(epochs_requested=20, epochs_run=len(losses), seconds=2.0, seed=0))
+
+
+@pytest.mark.parametrize("losses, plateau", [
+    ([1.0, 0.6, 0.58, 0.579, 0.578], "the training loss fell 40% from epoch 1 to 2 but only 0.2% in epoch 5: "
+                                     "it levelled off early"),
+    ([1.0, 0.9, 0.81, 0.729, 0.6561], None),  # 10% every epoch: still falling at its early pace
+    ([1.0, 0.99, 0.98, 0.98, 0.98], None),  # never fell much: nothing levelled off
+    ([1.0, 0.6], None),  # two epochs: no early and late step to compare
+])
+def test_the_layers_evidence_names_a_loss_that_levelled_off_early(losses, plateau):
+    record = _mlp_run(losses)
+    evidence, _ = explain_layers(record, observe(record))
+    found = [line for line in evidence if "levelled off" in line]
+    assert found == ([plateau] if plateau else [])
