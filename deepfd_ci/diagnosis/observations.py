@@ -84,6 +84,13 @@ def _finite(value: float | None) -> bool:
     return value is not None and math.isfinite(value)
 
 
+def _relative_drop(before: float | None, after: float | None) -> float | None:
+    """How much a loss fell from `before` to `after`, as a fraction of `before`."""
+    if not (_finite(before) and _finite(after)) or not before:
+        return None
+    return (before - after) / abs(before)
+
+
 def observe(record: RunRecord) -> Observations:
     obs = Observations()
     facts = record.facts
@@ -109,10 +116,9 @@ def observe(record: RunRecord) -> Observations:
         elif len(trained) == 1 and initial is not None and _finite(last.acc) and _finite(initial.acc):
             obs.last_epoch_gain = last.acc - initial.acc
         previous_loss = trained[-2].loss if len(trained) >= 2 else (initial.loss if initial else None)
-        if _finite(last.loss) and _finite(previous_loss) and previous_loss:
-            obs.loss_drop_last_epoch = (previous_loss - last.loss) / abs(previous_loss)
-        if len(trained) >= 3 and _finite(trained[0].loss) and _finite(trained[1].loss) and trained[0].loss:
-            obs.loss_drop_second_epoch = (trained[0].loss - trained[1].loss) / abs(trained[0].loss)
+        obs.loss_drop_last_epoch = _relative_drop(previous_loss, last.loss)
+        if len(trained) >= 3:
+            obs.loss_drop_second_epoch = _relative_drop(trained[0].loss, trained[1].loss)
         peaks = [(c.batch_loss_max, c.epoch) for c in trained if _finite(c.batch_loss_max)]
         if peaks:
             obs.peak_loss, obs.peak_epoch = max(peaks)
