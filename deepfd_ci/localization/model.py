@@ -326,10 +326,27 @@ def _missing_hidden(ctx: Context, output: LayerSite, units: int) -> Located:
             describe(file, call, what),
         )
     located = Located(file, anchor, [call] if anchor is not call else [], edits)
-    located.sentence = (
-        f"The model goes straight to its output layer at line {file.line(call)} without a hidden layer."
-    )
+    located.sentence = _depth_sentence(ctx, output)
     return located
+
+
+def _depth_sentence(ctx: Context, output: LayerSite) -> str:
+    """What the model has before its output layer, as the run built it (the source when the run
+    has no facts): a model with hidden layers is not told it has none."""
+    line = output.file.line(output.call)
+    if ctx.facts is not None and ctx.facts.layers:
+        hidden = [layer for layer in ctx.facts.layers[:-1] if layer.units]  # Dense, Conv, LSTM...
+        widths = [layer.units for layer in hidden]
+    else:
+        sites = [s for s in ctx.anchors.layers if s.cls in KERNEL_LAYERS - {"Embedding"} and s is not output]
+        hidden, widths = sites, []
+    if not hidden:
+        return f"The model goes straight to its output layer at line {line} without a hidden layer."
+    count = "one hidden layer" if len(hidden) == 1 else f"{len(hidden)} hidden layers"
+    sizes = f" (width {', '.join(str(w) for w in widths)})" if widths else ""
+    return (
+        f"The model has {count}{sizes} before its output layer at line {line}; the fix adds one more."
+    )
 
 
 _RECURRENT = {"LSTM", "GRU", "SimpleRNN"}

@@ -599,6 +599,31 @@ model.fit(x, y)
     assert 'x = keras.layers.Dense(16, activation="relu")(x)\noutputs = ' in patched
 
 
+def test_a_layers_finding_says_what_the_model_has_before_its_output():
+    """A model without hidden layers is told so; one with hidden layers is not (it has them)."""
+    bare = script("""
+from tensorflow import keras
+
+model = keras.Sequential([keras.layers.Dense(10, activation="softmax", input_shape=(64,))])
+model.fit(x, y)
+""")
+    finding, _ = locate(bare, "layers", {"kind": "missing_hidden"})
+    assert finding.evidence[-1] == (
+        f"The model goes straight to its output layer at line {line_of(bare, 'Dense(10')} without a hidden layer."
+    )
+    # Hidden layers from the run's facts, with their widths; the output layer is not one of them.
+    finding, patched = locate(DIGITS, "layers", {"kind": "missing_hidden"}, digits_facts())
+    output_line = line_of(DIGITS, "layers.Dense(10")
+    assert finding.evidence[-1] == (
+        f"The model has 2 hidden layers (width 64, 32) before its output layer at line {output_line}; "
+        "the fix adds one more."
+    )
+    assert 'layers.Dense(32, activation="relu"),\n        layers.Dense(64, activation="relu"),' in patched
+    # Without facts the source's layers count.
+    finding, _ = locate(DIGITS, "layers", {"kind": "missing_hidden"})
+    assert finding.evidence[-1].startswith("The model has 2 hidden layers before its output layer")
+
+
 def test_missing_hidden_layer_built_in_a_loop_adds_an_iteration():
     src = script("""
 import keras
