@@ -128,13 +128,11 @@ def suggested_last_activation(facts: StaticFacts | None) -> str:
 
 def activation(record: RunRecord, obs: Observations) -> tuple[list[str], dict]:
     facts = record.facts
-    hidden_saturating = [  # a recurrent layer's tanh is its design, not this fault (static.RECURRENT_LAYERS)
-        layer for layer in (facts.layers[:-1] if facts else [])
-        if layer.activation in ("sigmoid", "tanh") and layer.class_name not in static.RECURRENT_LAYERS
-    ]
+    hidden_saturating = [act for _layer, act in static.hidden_activations(facts.layers if facts else [])
+                         if act in ("sigmoid", "tanh")]
     mismatch = obs.symptoms.get("activation_task_mismatch", False)
     if not mismatch and hidden_saturating:
-        evidence = [f"{len(hidden_saturating)} hidden layer(s) use {hidden_saturating[0].activation}"]
+        evidence = [f"{len(hidden_saturating)} hidden layer(s) use {hidden_saturating[0]}"]
         if obs.grad_ratio_min is not None:
             evidence.append(f"first/last layer gradient ratio fell to {_g(obs.grad_ratio_min)} (vanishing gradients)")
         if obs.saturated_frac:

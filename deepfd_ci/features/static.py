@@ -190,14 +190,21 @@ def _effective_activations(layers: list[LayerInfo]) -> dict[int, str | None]:
     return out
 
 
+def hidden_activations(layers: list[LayerInfo]) -> list[tuple[LayerInfo, str]]:
+    """The hidden trainable layers with the activation their outputs go through (see
+    `_effective_activations`). Recurrent layers are left out: their tanh is their design, and the
+    hidden-activation fault never touches them."""
+    effective = _effective_activations(layers)
+    return [(layers[i], act) for i, act in list(effective.items())[:-1]
+            if act is not None and layers[i].class_name not in RECURRENT_LAYERS]
+
+
 def _architecture(facts: StaticFacts) -> dict[str, float]:
     layers = facts.layers
     effective = _effective_activations(layers)  # keyed by the trainable layers' indices, in order
     trainable = [layers[i] for i in effective]
-    hidden_at = list(effective)[:-1]
-    hidden = [layers[i] for i in hidden_at]
-    acts = [effective[i] for i in hidden_at
-            if effective[i] is not None and layers[i].class_name not in RECURRENT_LAYERS]
+    hidden = [layers[i] for i in list(effective)[:-1]]
+    acts = [act for _layer, act in hidden_activations(layers)]
     units = [layer.units for layer in hidden if layer.units]
     inits = [layer.kernel_initializer for layer in trainable if layer.kernel_initializer]
     first_trainable = next((i for i, layer in enumerate(layers) if layer.class_name in _TRAINABLE), len(layers))

@@ -8,6 +8,7 @@ from deepfd_ci.diagnosis import diagnose_run, rules
 from deepfd_ci.diagnosis.explain import activation as explain_activation
 from deepfd_ci.diagnosis.explain import layers as explain_layers
 from deepfd_ci.diagnosis.observations import observe
+from deepfd_ci.features import static
 from deepfd_ci.records import ArrayStats, Check, LayerInfo, RunInfo, RunRecord, StaticFacts
 
 
@@ -83,6 +84,20 @@ def test_an_activation_finding_never_blames_a_recurrent_layers_own_tanh():
     record = _lstm_run("relu")
     evidence, detail = explain_activation(record, observe(record))
     assert detail["scope"] == "last" and not any("hidden layer" in line for line in evidence)
+
+
+def test_activation_evidence_and_features_count_the_same_hidden_layers():
+    """One walk over the layers for both (static.hidden_activations): `Dense(16)` then
+    `Activation("sigmoid")` is one sigmoid hidden layer, and an activation layer after a layer with
+    its own non-linear activation is not counted as a layer of its own."""
+    record = _lstm_run("linear")
+    record.facts.layers.insert(2, LayerInfo("activation", "Activation", "sigmoid"))
+    record.facts.layers.insert(1, LayerInfo("dense_0", "Dense", "relu", 16, "glorot_uniform", 528))
+    record.facts.layers.insert(2, LayerInfo("activation_0", "Activation", "tanh"))
+    evidence, detail = explain_activation(record, observe(record))
+    assert evidence[0] == "1 hidden layer(s) use sigmoid" and detail["scope"] == "hidden"
+    features = static.encode(record.facts)
+    assert features["hidden_saturating_frac"] == 0.5  # the relu Dense and the sigmoid one; not the LSTM
 
 
 def _mlp_run(losses: list[float]) -> RunRecord:
