@@ -335,10 +335,14 @@ def _depth_sentence(ctx: Context, output: LayerSite) -> str:
     has no facts): a model with hidden layers is not told it has none."""
     line = output.file.line(output.call)
     if ctx.facts is not None and ctx.facts.layers:
-        hidden = [layer for layer in ctx.facts.layers[:-1] if layer.units]  # Dense, Conv, LSTM...
+        # Layers with units (Dense, Conv, LSTM...) but the last: the output, even when an
+        # Activation layer follows it.
+        hidden = [layer for layer in ctx.facts.layers if layer.units][:-1]
         widths = [layer.units for layer in hidden]
     else:
-        sites = [s for s in ctx.anchors.layers if s.cls in KERNEL_LAYERS - {"Embedding"} and s is not output]
+        file = output.file
+        sites = [s for s in ctx.anchors.layers if s.cls in KERNEL_LAYERS - {"Embedding"}
+                 and s.file is file and file.before(s.call, output.call)]
         hidden, widths = sites, []
     if not hidden:
         return f"The model goes straight to its output layer at line {line} without a hidden layer."

@@ -619,7 +619,13 @@ model.fit(x, y)
         "the fix adds one more."
     )
     assert 'layers.Dense(32, activation="relu"),\n        layers.Dense(64, activation="relu"),' in patched
-    # Without facts the source's layers count.
+    # An Activation layer after the output layer does not make the output a hidden layer.
+    facts = digits_facts()
+    facts.layers[-1].activation = "linear"
+    facts.layers.append(LayerInfo("activation", "Activation", "softmax"))
+    finding, _ = locate(DIGITS, "layers", {"kind": "missing_hidden"}, facts)
+    assert finding.evidence[-1].startswith("The model has 2 hidden layers (width 64, 32) before")
+    # Without facts the source's layers before the output layer count.
     finding, _ = locate(DIGITS, "layers", {"kind": "missing_hidden"})
     assert finding.evidence[-1].startswith("The model has 2 hidden layers before its output layer")
 
