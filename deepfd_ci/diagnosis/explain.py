@@ -245,8 +245,7 @@ def layers(record: RunRecord, obs: Observations) -> tuple[list[str], dict]:
                 facts.n_classes == 2 and facts.output_units == 1):
             evidence.append(f"the output layer has {facts.output_units} unit(s) for {facts.n_classes} classes")
             detail = {"kind": "output_units", "suggested_units": facts.n_classes}
-        hidden = [layer for layer in facts.layers[:-1] if layer.units]
-        narrow = [layer for layer in hidden if layer.units is not None and layer.units <= 2]
+        narrow = [layer for layer in static.hidden_layers(facts.layers) if layer.units and layer.units <= 2]
         if narrow and detail["kind"] != "output_units":
             evidence.append(f"hidden layer {narrow[0].name} has only {narrow[0].units} unit(s)")
             detail = {"kind": "bottleneck", "suggested_units": 32}

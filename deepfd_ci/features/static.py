@@ -190,6 +190,11 @@ def _effective_activations(layers: list[LayerInfo]) -> dict[int, str | None]:
     return out
 
 
+def hidden_layers(layers: list[LayerInfo]) -> list[LayerInfo]:
+    """The trainable layers but the last (the output, even when an activation layer follows it)."""
+    return [layers[i] for i in list(_effective_activations(layers))[:-1]]
+
+
 def hidden_activations(layers: list[LayerInfo]) -> list[tuple[LayerInfo, str]]:
     """The hidden trainable layers with the activation their outputs go through (see
     `_effective_activations`). Recurrent layers are left out: their tanh is their design, and the
@@ -203,7 +208,7 @@ def _architecture(facts: StaticFacts) -> dict[str, float]:
     layers = facts.layers
     effective = _effective_activations(layers)  # keyed by the trainable layers' indices, in order
     trainable = [layers[i] for i in effective]
-    hidden = [layers[i] for i in list(effective)[:-1]]
+    hidden = hidden_layers(layers)
     acts = [act for _layer, act in hidden_activations(layers)]
     units = [layer.units for layer in hidden if layer.units]
     inits = [layer.kernel_initializer for layer in trainable if layer.kernel_initializer]

@@ -10,6 +10,7 @@ import re
 
 import libcst as cst
 
+from deepfd_ci.features import static
 from deepfd_ci.localization import fixes, suggest
 from deepfd_ci.localization.anchors import ACTIVATION_LAYERS, KERNEL_LAYERS, LayerSite, argument
 from deepfd_ci.localization.dataflow import Origin
@@ -335,22 +336,18 @@ def _depth_sentence(ctx: Context, output: LayerSite) -> str:
     has no facts): a model with hidden layers is not told it has none."""
     line = output.file.line(output.call)
     if ctx.facts is not None and ctx.facts.layers:
-        # Layers with units (Dense, Conv, LSTM...) but the last: the output, even when an
-        # Activation layer follows it.
-        hidden = [layer for layer in ctx.facts.layers if layer.units][:-1]
-        widths = [layer.units for layer in hidden]
+        hidden = static.hidden_layers(ctx.facts.layers)  # what the model's features count
+        count, widths = len(hidden), [layer.units for layer in hidden if layer.units]
     else:
         file = output.file
-        sites = [s for s in ctx.anchors.layers if s.cls in KERNEL_LAYERS - {"Embedding"}
-                 and s.file is file and file.before(s.call, output.call)]
-        hidden, widths = sites, []
-    if not hidden:
+        count = sum(1 for s in ctx.anchors.layers
+                    if s.cls in KERNEL_LAYERS and s.file is file and file.before(s.call, output.call))
+        widths = []
+    if not count:
         return f"The model goes straight to its output layer at line {line} without a hidden layer."
-    count = "one hidden layer" if len(hidden) == 1 else f"{len(hidden)} hidden layers"
-    sizes = f" (width {', '.join(str(w) for w in widths)})" if widths else ""
-    return (
-        f"The model has {count}{sizes} before its output layer at line {line}; the fix adds one more."
-    )
+    layers = "one hidden layer" if count == 1 else f"{count} hidden layers"
+    sizes = f" (width {', '.join(str(w) for w in widths)})" if widths and len(widths) == count else ""
+    return f"The model has {layers}{sizes} before its output layer at line {line}; the fix adds one more."
 
 
 _RECURRENT = {"LSTM", "GRU", "SimpleRNN"}

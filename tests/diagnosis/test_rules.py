@@ -127,3 +127,17 @@ def test_the_layers_evidence_names_a_loss_that_levelled_off_early(losses, platea
     evidence, _ = explain_layers(record, observe(record))
     found = [line for line in evidence if "levelled off" in line]
     assert found == ([plateau] if plateau else [])
+
+
+def test_layers_evidence_never_calls_the_output_layer_a_narrow_hidden_layer():
+    """A binary head written as `Dense(1)` then `Activation("sigmoid")`: the Dense(1) is the output
+    (static.hidden_layers), not a one-unit bottleneck; a real one-unit hidden layer still is."""
+    record = _mlp_run([1.0, 0.9, 0.8])
+    record.facts.task, record.facts.n_classes, record.facts.output_units = "binary", 2, 1
+    record.facts.layers[-1] = LayerInfo("dense_1", "Dense", "linear", 1, "glorot_uniform", 17)
+    record.facts.layers.append(LayerInfo("activation", "Activation", "sigmoid"))
+    evidence, detail = explain_layers(record, observe(record))
+    assert detail["kind"] == "missing_hidden" and not any("unit(s)" in line for line in evidence)
+    record.facts.layers[0].units = 1
+    evidence, detail = explain_layers(record, observe(record))
+    assert detail["kind"] == "bottleneck" and "hidden layer dense has only 1 unit(s)" in evidence
