@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from deepfd_ci import features
-from deepfd_ci.corpus.audit import audit_labels, broken_runs
+from deepfd_ci.corpus.audit import BROKEN_MARGIN, BROKEN_SDS, audit_labels, broken_runs
 from deepfd_ci.corpus.dataset import Dataset, read_dataset
 from deepfd_ci.corpus.build import records_path
 from deepfd_ci.corpus.store import features_at_epochs
@@ -194,6 +194,7 @@ def _card(data: Dataset, args: argparse.Namespace, winner: training.Scores, comp
         "false_alarm_programs": winner.false_alarm_programs,
         "false_alarm_broken_runs": winner.false_alarm_broken_runs,
         "false_alarm_normal_runs": winner.false_alarm_normal_runs,
+        "recall_by_visibility": winner.recall_by_visibility,
         "targets_met": training.meets_targets(winner),
         "thresholds": {k: round(v, 3) for k, v in thresholds.items()},
         "detector_threshold": None if detector is None else round(detector, 3),
@@ -222,6 +223,31 @@ def _label_audit_lines(card: dict[str, Any]) -> list[str]:
         f"**{card['false_alarm_normal_runs']:.1%}**. {audit['intact_faulty_runs']} of the {audit['faulty_runs']} "
         "fault-labelled runs trained as well as their original.",
     ]
+
+
+def _visibility_lines(card: dict[str, Any]) -> list[str]:
+    """Recall on each kind of fault-labelled run (training.recall_by_visibility; older cards lack it)."""
+    table = card.get("recall_by_visibility")
+    if not table:
+        return []
+    lines = [
+        "",
+        "## Where the misses are",
+        "",
+        "Recall (runs) on three kinds of fault-labelled runs. A run is far below its original when its "
+        f"score is more than {BROKEN_SDS:g} standard deviations + {BROKEN_MARGIN:g} below the mean of its "
+        "unmodified seed program's runs (`deepfd-ci corpus audit`). The kill test labels a program from its K "
+        "runs, so a fault that costs a few points on every seed is labelled although each of its runs looks "
+        "like a healthy one; in a multi-fault program one fault can hide behind another.",
+        "",
+        "| fault type | " + " | ".join(training.VISIBILITY.values()) + " |",
+        "| --- | " + " | ".join("---" for _ in training.VISIBILITY) + " |",
+    ]
+    for label, kinds in table.items():
+        cells = [f"{v['recall']:.2f} ({v['support']})" if v["recall"] is not None else "- (0)"
+                 for v in (kinds[kind] for kind in training.VISIBILITY)]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def _decision_text(card: dict[str, Any]) -> str:
@@ -271,6 +297,7 @@ def render_card(card: dict[str, Any]) -> str:
         "Thresholds: " + ("" if card.get("detector_threshold") is None else
                           f"fault detector {card['detector_threshold']}; ")
         + ", ".join(f"{k} {v}" for k, v in card["thresholds"].items()),
+        *_visibility_lines(card),
         "",
         "## Comparison (same folds)",
         "",
@@ -317,6 +344,7 @@ def _evaluate(args: argparse.Namespace) -> int:
                 "false_alarm_programs": scores.false_alarm_programs,
                 "false_alarm_broken_runs": scores.false_alarm_broken_runs,
                 "false_alarm_normal_runs": scores.false_alarm_normal_runs,
+                "recall_by_visibility": scores.recall_by_visibility,
                 "dataset": {**card["dataset"], "label_audit": audit_labels(data.rows).to_dict()},
                 "targets_met": training.meets_targets(scores)}
     print(json.dumps(card, indent=2) if args.format == "json" else render_card(card))

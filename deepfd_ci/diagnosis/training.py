@@ -161,6 +161,8 @@ class Scores:
     # test did not kill, and the rest. None when the rows' outcomes were not given.
     false_alarm_broken_runs: float | None = None
     false_alarm_normal_runs: float | None = None
+    # The fault-labelled runs split the same way (see recall_by_visibility); None without outcomes.
+    recall_by_visibility: dict[str, dict[str, dict[str, Any]]] | None = None
 
     def macro_f1(self, labels: tuple[str, ...] = FAULT_TYPES) -> float:
         values = [self.per_label[t]["f1"] for t in labels if self.per_label[t]["support"] > 0]
@@ -177,6 +179,35 @@ def label_scores(Y: np.ndarray, P: np.ndarray) -> dict[str, dict[str, float]]:
         f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
         out[label] = {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
                       "support": int(y.sum())}
+    return out
+
+
+# Kinds of fault-labelled runs, by what one run can show of the fault (see recall_by_visibility).
+VISIBILITY = {
+    "clear": "one fault, the run far below its original",
+    "faint": "one fault, the run near its original",
+    "combined": "two to four faults",
+}
+
+
+def recall_by_visibility(Y: np.ndarray, predicted: np.ndarray,
+                         broken: np.ndarray) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per label, the recall on each kind of run in VISIBILITY (None where there is none).
+
+    The kill test labels a program from its K runs, so a fault that costs a few points of accuracy
+    on every seed is labelled although any one of its runs looks like a healthy run ("faint"), and
+    in a multi-fault program one fault can hide behind another ("combined"). Where the misses fall
+    tells a modelling gap (misses on clear runs) from what the labels ask of a single run.
+    """
+    n_faults = Y.sum(axis=1)
+    kinds = {"clear": (n_faults == 1) & broken, "faint": (n_faults == 1) & ~broken, "combined": n_faults > 1}
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for j, label in enumerate(FAULT_TYPES):
+        out[label] = {}
+        for kind, mask in kinds.items():
+            rows = mask & (Y[:, j] == 1)
+            out[label][kind] = {"recall": round(float(predicted[rows, j].mean()), 3) if rows.any() else None,
+                                "support": int(rows.sum())}
     return out
 
 
@@ -247,6 +278,7 @@ def summarize(name: str, Y: np.ndarray, predicted: np.ndarray, proba: np.ndarray
         extra={"per_label_programs": label_scores(program_y, program_pred)},
         false_alarm_broken_runs=None if broken is None else _rate(fired[healthy & broken]),
         false_alarm_normal_runs=None if broken is None else _rate(fired[healthy & ~broken]),
+        recall_by_visibility=None if broken is None else recall_by_visibility(Y, predicted, broken),
     )
 
 

@@ -37,8 +37,10 @@ def test_evaluate_recomputes_the_scores_train_reported_with_the_same_setup(tmp_p
     assert report["per_label"] == trained["per_label"]
     assert report["false_alarm_runs"] == trained["false_alarm_runs"]
     # False alarms split by the runs' own outcome, the same in both, and the label audit behind it.
-    for key in ("false_alarm_broken_runs", "false_alarm_normal_runs"):
+    for key in ("false_alarm_broken_runs", "false_alarm_normal_runs", "recall_by_visibility"):
         assert report[key] == trained[key]
+    assert set(trained["recall_by_visibility"]) == set(trained["per_label"])
+    assert "## Where the misses are" in card.read_text()
     assert trained["false_alarm_normal_runs"] is not None
     assert report["dataset"]["label_audit"] == trained["dataset"]["label_audit"]
     assert trained["dataset"]["label_audit"]["healthy_runs"] == int((small_data.Y.sum(axis=1) == 0).sum())

@@ -327,3 +327,25 @@ def test_false_alarms_are_split_by_the_healthy_runs_own_outcome():
     assert (scores.false_alarm_broken_runs, scores.false_alarm_normal_runs) == (0.5, 0.0)
     unsplit = training.summarize("x", Y, predicted, predicted.astype(float), cut, programs, originals)
     assert unsplit.false_alarm_broken_runs is None and unsplit.false_alarm_normal_runs is None
+
+
+def test_recall_is_split_by_what_one_run_shows_of_the_fault():
+    n = len(FAULT_TYPES)
+    Y = np.zeros((5, n), dtype=int)
+    Y[0:2, 0] = 1  # one fault: a run far below its original, a run near it
+    Y[2:4, [0, 1]] = 1  # two faults at once
+    broken = np.array([True, False, True, False, False])
+    predicted = np.zeros_like(Y)
+    predicted[[0, 2], 0] = 1
+    split = training.recall_by_visibility(Y, predicted, broken)
+    first = split[FAULT_TYPES[0]]
+    assert first == {"clear": {"recall": 1.0, "support": 1}, "faint": {"recall": 0.0, "support": 1},
+                     "combined": {"recall": 0.5, "support": 2}}
+    assert split[FAULT_TYPES[1]]["clear"] == {"recall": None, "support": 0}
+    assert split[FAULT_TYPES[1]]["combined"] == {"recall": 0.0, "support": 2}
+    cut = np.full(Y.shape, 0.5)
+    programs, originals = np.array(["a", "b", "c", "d", "e"]), np.zeros(5, dtype=bool)
+    scores = training.summarize("x", Y, predicted, predicted.astype(float), cut, programs, originals, broken)
+    assert scores.recall_by_visibility == split
+    assert training.summarize("x", Y, predicted, predicted.astype(float), cut, programs,
+                              originals).recall_by_visibility is None
