@@ -128,7 +128,7 @@ def suggested_last_activation(facts: StaticFacts | None) -> str:
 
 def activation(record: RunRecord, obs: Observations) -> tuple[list[str], dict]:
     facts = record.facts
-    hidden_saturating = [act for _layer, act in static.hidden_activations(facts.layers if facts else [])
+    hidden_saturating = [act for _layer, act in (static.hidden_activations(facts) if facts else [])
                          if act in ("sigmoid", "tanh")]
     mismatch = obs.symptoms.get("activation_task_mismatch", False)
     if not mismatch and hidden_saturating:
@@ -245,7 +245,7 @@ def layers(record: RunRecord, obs: Observations) -> tuple[list[str], dict]:
                 facts.n_classes == 2 and facts.output_units == 1):
             evidence.append(f"the output layer has {facts.output_units} unit(s) for {facts.n_classes} classes")
             detail = {"kind": "output_units", "suggested_units": facts.n_classes}
-        narrow = [layer for layer in static.hidden_layers(facts.layers) if layer.units and layer.units <= 2]
+        narrow = [layer for layer in static.hidden_layers(facts) if layer.units and layer.units <= 2]
         if narrow and detail["kind"] != "output_units":
             evidence.append(f"hidden layer {narrow[0].name} has only {narrow[0].units} unit(s)")
             detail = {"kind": "bottleneck", "suggested_units": 32}

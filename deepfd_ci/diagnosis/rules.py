@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 
 from deepfd_ci.diagnosis.observations import LR_HIGH, LR_LOW, Observations, targets_unscaled
+from deepfd_ci.features import static
 from deepfd_ci.records import RunRecord
 
 SLOW_OPTIMIZERS = {"adadelta", "adagrad", "ftrl"}
@@ -50,7 +51,8 @@ def predict(record: RunRecord, obs: Observations) -> dict[str, float]:
         add("preprocessing", 0.85)
     if lr is not None and (lr >= LR_HIGH.get(optimizer, LR_HIGH["default"]) * 10 or lr <= LR_LOW / 100):
         add("learning_rate", 0.9)
-    if any(layer.kernel_initializer in ("zeros", "ones", "constant") for layer in facts.layers[:-1]):
+    hidden = static.hidden_layers(facts)
+    if any(layer.kernel_initializer in ("zeros", "ones", "constant") for layer in hidden):
         add("initialization", 0.85)
     if (facts.task == "multiclass" and facts.n_classes and facts.output_units
             and facts.output_units != facts.n_classes):
@@ -72,7 +74,7 @@ def predict(record: RunRecord, obs: Observations) -> dict[str, float]:
     if lr is not None and lr <= LR_LOW and not converged:
         add("learning_rate", 0.85)
     if s["vanishing_gradient"] and not converged and any(
-            layer.activation in ("sigmoid", "tanh") for layer in facts.layers[:-1]):
+            act in ("sigmoid", "tanh") for _layer, act in static.hidden_activations(facts)):
         add("activation", 0.75)
     if optimizer in SLOW_OPTIMIZERS and s["slow_convergence"] and not converged and "learning_rate" not in faults:
         add("optimizer", 0.7)
@@ -85,7 +87,7 @@ def predict(record: RunRecord, obs: Observations) -> dict[str, float]:
         add("batch_size", 0.7)
     if (obs.initial_weight_abs_max or 0) > 20 and (blew_up or not converged):
         add("initialization", 0.75)
-    hidden_units = [layer.units for layer in facts.layers[:-1] if layer.units]
+    hidden_units = [layer.units for layer in hidden if layer.units]
     if hidden_units and min(hidden_units) <= 1 and (facts.n_classes or 0) > 2 and not converged:
         add("layers", 0.75)
     return faults

@@ -190,26 +190,36 @@ def _effective_activations(layers: list[LayerInfo]) -> dict[int, str | None]:
     return out
 
 
-def hidden_layers(layers: list[LayerInfo]) -> list[LayerInfo]:
-    """The trainable layers but the last (the output, even when an activation layer follows it)."""
-    return [layers[i] for i in list(_effective_activations(layers))[:-1]]
+def _hidden_indices(facts: StaticFacts, effective: dict[int, str | None]) -> list[int]:
+    """The trainable layers but the model's outputs: the last one, or the last `n_outputs` of a
+    multi-output model (Keras lists a functional model's layers in graph order: its heads come
+    last unless one branches off early). An output is the output even when an activation layer
+    follows it."""
+    trainable = list(effective)
+    return trainable[: max(0, len(trainable) - max(1, facts.n_outputs or 1))]
 
 
-def hidden_activations(layers: list[LayerInfo]) -> list[tuple[LayerInfo, str]]:
+def hidden_layers(facts: StaticFacts) -> list[LayerInfo]:
+    """The hidden trainable layers (see `_hidden_indices`): one definition for the features, the
+    evidence, the rules and the findings."""
+    return [facts.layers[i] for i in _hidden_indices(facts, _effective_activations(facts.layers))]
+
+
+def hidden_activations(facts: StaticFacts) -> list[tuple[LayerInfo, str]]:
     """The hidden trainable layers with the activation their outputs go through (see
     `_effective_activations`). Recurrent layers are left out: their tanh is their design, and the
     hidden-activation fault never touches them."""
-    effective = _effective_activations(layers)
-    return [(layers[i], act) for i, act in list(effective.items())[:-1]
-            if act is not None and layers[i].class_name not in RECURRENT_LAYERS]
+    effective = _effective_activations(facts.layers)
+    return [(facts.layers[i], effective[i]) for i in _hidden_indices(facts, effective)
+            if effective[i] is not None and facts.layers[i].class_name not in RECURRENT_LAYERS]
 
 
 def _architecture(facts: StaticFacts) -> dict[str, float]:
     layers = facts.layers
     effective = _effective_activations(layers)  # keyed by the trainable layers' indices, in order
     trainable = [layers[i] for i in effective]
-    hidden = hidden_layers(layers)
-    acts = [act for _layer, act in hidden_activations(layers)]
+    hidden = hidden_layers(facts)
+    acts = [act for _layer, act in hidden_activations(facts)]
     units = [layer.units for layer in hidden if layer.units]
     inits = [layer.kernel_initializer for layer in trainable if layer.kernel_initializer]
     first_trainable = next((i for i, layer in enumerate(layers) if layer.class_name in _TRAINABLE), len(layers))

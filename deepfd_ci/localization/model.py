@@ -230,7 +230,8 @@ def _bottleneck(ctx: Context, output: LayerSite, units: int) -> Located | None:
     ]
     if not hidden:
         return None
-    narrow_facts = [layer.units for layer in (ctx.facts.layers[:-1] if ctx.facts else []) if layer.units]
+    narrow_facts = [layer.units for layer in (static.hidden_layers(ctx.facts) if ctx.facts else [])
+                    if layer.units]
     observed = min(narrow_facts) if narrow_facts else None
     candidates = [(s, ctx.resolver.origins(s.file, s.units_arg.value, observed)[0]) for s in hidden]
     sized = [(s, o) for s, o in candidates if isinstance(o.value, int)]
@@ -336,7 +337,7 @@ def _depth_sentence(ctx: Context, output: LayerSite) -> str:
     has no facts): a model with hidden layers is not told it has none."""
     line = output.file.line(output.call)
     if ctx.facts is not None and ctx.facts.layers:
-        hidden = static.hidden_layers(ctx.facts.layers)  # what the model's features count
+        hidden = static.hidden_layers(ctx.facts)  # what the model's features count
         count, widths = len(hidden), [layer.units for layer in hidden if layer.units]
     else:
         file = output.file

@@ -74,6 +74,14 @@ def flat_layers(model: Any) -> list[Any]:
     return out
 
 
+def output_layers(model: Any) -> list[Any]:
+    """The layers that produce a functional or Sequential model's outputs (none for a subclassed one)."""
+    try:
+        return [tensor._keras_history.operation for tensor in model.outputs]
+    except Exception:
+        return []
+
+
 def _units(layer: Any) -> int | None:
     for attr in ("units", "filters"):
         value = getattr(layer, attr, None)

@@ -45,8 +45,12 @@ class SampleForward:
         target = model
         if facts_mod.model_kind(model) != "subclassed":
             outputs, kinds = [], []
-            # The output layer is left out: saturated outputs there are just confident predictions.
+            # The output layers are left out (every head of a multi-output model): saturated outputs
+            # there are just confident predictions.
+            heads = facts_mod.output_layers(model)
             for layer in facts_mod.flat_layers(model)[:-1]:
+                if any(layer is head for head in heads):
+                    continue
                 act = facts_mod.layer_activation(layer)
                 if act in _RELU_LIKE or act in _SATURATING:
                     try:

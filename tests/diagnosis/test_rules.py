@@ -141,3 +141,18 @@ def test_layers_evidence_never_calls_the_output_layer_a_narrow_hidden_layer():
     record.facts.layers[0].units = 1
     evidence, detail = explain_layers(record, observe(record))
     assert detail["kind"] == "bottleneck" and "hidden layer dense has only 1 unit(s)" in evidence
+
+
+def test_a_one_unit_head_of_a_multi_output_model_is_not_a_bottleneck():
+    """Each head of a multi-output model is an output (static.hidden_layers): the layers rule, the
+    layers evidence and the features leave a one-unit regression head beside a softmax one alone."""
+    record = _mlp_run([1.09, 1.08, 1.08])  # stalled: the rule's "not converged" holds
+    record.facts.layers.append(LayerInfo("amount", "Dense", "linear", 1, "glorot_uniform", 17))
+    record.facts.layers[-1], record.facts.layers[-2] = record.facts.layers[-2], record.facts.layers[-1]
+    record.facts.n_outputs = 2
+    obs = observe(record)
+    assert "layers" not in rules.predict(record, obs)
+    _evidence, detail = explain_layers(record, obs)
+    assert detail["kind"] != "bottleneck"
+    record.facts.n_outputs = 1  # the same layers read as one output: a one-unit hidden layer
+    assert rules.predict(record, observe(record)).get("layers") == 0.75

@@ -45,3 +45,18 @@ def test_every_output_of_a_multi_output_model_keeps_its_logits():
     clipped = float(model.compute_loss(x=x, y=targets, y_pred=[np.asarray(o) for o in output]))
     assert float(model.compute_loss(x=x, y=targets, y_pred=output)) == pytest.approx(eager, rel=1e-6)
     assert eager > 3 * clipped
+
+
+def test_no_head_of_a_multi_output_model_is_watched_as_a_hidden_layer():
+    """A sigmoid head listed before the last layer used to count in the saturation statistic:
+    saturated outputs are confident predictions, not a saturated hidden layer."""
+    x, _ = _data()
+    inputs = keras.Input((4,))
+    trunk = keras.layers.Dense(8, activation="tanh", name="trunk")(inputs)
+    flag = keras.layers.Dense(1, activation="sigmoid", kernel_initializer=HUGE, name="flag")(trunk)
+    classes = keras.layers.Dense(3, activation="softmax", name="classes")(trunk)
+    model = keras.Model(inputs, [flag, classes])
+    assert [layer.name for layer in model.layers[1:]] == ["trunk", "flag", "classes"]
+    forward = SampleForward(model)
+    _, hidden = forward(x)
+    assert forward.kinds == ["tanh"] and [h.shape for h in hidden] == [(32, 8)]

@@ -44,3 +44,21 @@ def test_an_activation_layer_gives_its_activation_to_the_layer_before_it():
            LayerInfo(name="out", class_name="Dense", activation="softmax", units=3)]
     encoded = static.encode(StaticFacts(layers=own))
     assert encoded["hidden_saturating_frac"] == 0.5 and encoded["hidden_linear_count"] == 1.0
+
+
+def test_every_head_of_a_multi_output_model_is_an_output_not_a_hidden_layer():
+    # corpus/seeds/multioutput_sequences.py: two shared Dense(32, relu), then a Dense(1, sigmoid) head
+    # and a Dense(1) head. Its first head used to count as a one-unit sigmoid hidden layer (the
+    # bottleneck and saturation signatures) on a healthy program.
+    layers = [LayerInfo(name="shared", class_name="Dense", activation="relu", units=32),
+              LayerInfo(name="shared_1", class_name="Dense", activation="relu", units=32),
+              LayerInfo(name="rising", class_name="Dense", activation="sigmoid", units=1),
+              LayerInfo(name="slope", class_name="Dense", activation="linear", units=1)]
+    facts = StaticFacts(layers=layers, n_outputs=2)
+    assert [layer.name for layer in static.hidden_layers(facts)] == ["shared", "shared_1"]
+    encoded = static.encode(facts)
+    assert encoded["n_hidden_layers"] == 2.0 and encoded["log_min_hidden_units"] == static._log10(32)
+    assert encoded["hidden_saturating_frac"] == 0.0 and encoded["n_trainable_layers"] == 4.0
+    # One output (the default): only the last layer is the output.
+    single = static.encode(StaticFacts(layers=layers))
+    assert single["n_hidden_layers"] == 3.0 and single["log_min_hidden_units"] == 0.0
