@@ -21,8 +21,11 @@
    changes nothing a run can show, and labelling such a run "layers" teaches the model noise. A
    fault keeps its label when its component is killed, crashes, or could not be made; when no
    component is killed the faults only hurt together, and all keep their labels.
-5. One dataset row per run of the first K of originals and mutants (confirmation and component runs
-   only decide labels): features, labels, provenance (seed program, mutant, changed lines).
+5. One dataset row per run of originals and mutants: features, labels, provenance (seed program,
+   mutant, changed lines). The confirmation runs a verdict used get rows too (run seeds K and up):
+   the model trains on them, and its scores are measured on the first K runs of every program only
+   (the confirmation runs exist only for the programs the first K runs left undecided). Component
+   runs only decide labels.
 
 The probe runs each script in its own subprocess, so a thread pool is enough to use several cores.
 """
@@ -122,6 +125,7 @@ class BuildSummary:
     dropped: Counter = field(default_factory=Counter)  # reason -> mutants
     seeds_skipped: dict[str, str] = field(default_factory=dict)  # seed id -> why
     rows: int = 0
+    confirmation_rows: int = 0  # of rows: confirmation runs (trained on, not scored)
     label_counts: Counter = field(default_factory=Counter)  # over killed mutants
     audit: LabelAudit | None = None
 
@@ -135,7 +139,7 @@ class BuildSummary:
             f"not killed (relabelled healthy): {self.unkilled}, "
             f"dropped: {sum(self.dropped.values())} {dict(self.dropped) if self.dropped else ''}".rstrip(),
             f"labels of killed mutants: {dict(sorted(self.label_counts.items()))}",
-            f"dataset rows: {self.rows}",
+            f"dataset rows: {self.rows} ({self.confirmation_rows} of them confirmation runs)",
         ]
         if self.component_runs:
             out.insert(3, f"faults of killed multi-fault mutants run alone (components): {self.components_killed} "
@@ -284,7 +288,7 @@ def final_score(record: RunRecord, field_name: str) -> float | None:
 
 @dataclass
 class JudgedProgram:
-    """A program's first K runs (truncated to the diagnosis budget), their scores, and its verdict."""
+    """A program's runs (truncated to the diagnosis budget), their scores, and its verdict."""
 
     program: CorpusProgram
     runs: list[RunRecord]
@@ -292,6 +296,9 @@ class JudgedProgram:
     verdict: KillResult | None  # None for an original
     first: KillResult | None = None  # the verdict of the first K runs alone
     labels: list[str] = field(default_factory=list)  # the rows' labels: a killed mutant's (attributed) faults
+    # The confirmation runs (seeds K..K+C-1) when the verdict used them (for an original: when they exist).
+    confirmation: list[RunRecord] = field(default_factory=list)
+    confirmation_scores: list[float] = field(default_factory=list)
 
 
 def _runs(program: CorpusProgram, seeds: range, store: dict[RunKey, dict[str, Any]],
@@ -311,6 +318,14 @@ def _scores(runs: list[RunRecord] | None, score_field: str) -> list[float] | Non
         return None
     scores = [final_score(r, score_field) for r in runs]
     return None if any(s is None for s in scores) else scores  # type: ignore[return-value]
+
+
+def _scored_runs(program: CorpusProgram, seeds: range, store: dict[RunKey, dict[str, Any]], options: BuildOptions,
+                 score_field: str) -> tuple[list[RunRecord], list[float]] | None:
+    """The program's runs of these seeds and their scores; None when one is missing, failed or has no score."""
+    runs = _runs(program, seeds, store, options)
+    scores = _scores(runs, score_field)
+    return None if runs is None or scores is None else (runs, scores)
 
 
 def _confirmation_seeds(options: BuildOptions) -> range:
@@ -346,8 +361,8 @@ def judge_programs(
             summary.seeds_skipped[seed_id] = "the probe reports no score for the original"
             summary.dropped["seed skipped"] += len(family) - 1
             continue
-        base_extra = _scores(_runs(original, extra, store, options), score_field) if extra else None
-        judged.append(JudgedProgram(original, base, base_scores, None))
+        base_extra = _scored_runs(original, extra, store, options, score_field) if extra else None
+        judged.append(JudgedProgram(original, base, base_scores, None, None, [], *(base_extra or ([], []))))
         for program in family[1:]:
             runs = _runs(program, seeds, store, options)
             if runs is None:
@@ -362,17 +377,18 @@ def judge_programs(
                 summary.dropped["no score"] += 1
                 continue
             verdict = first = kill_test(base_scores, scores)
+            more = None
             if not first.killed and base_extra is not None:
-                more = _scores(_runs(program, extra, store, options), score_field)
+                more = _scored_runs(program, extra, store, options, score_field)
                 if more is not None:
-                    verdict = kill_test(base_scores + base_extra, scores + more)
+                    verdict = kill_test(base_scores + base_extra[1], scores + more[1])
                     summary.killed_on_confirmation += verdict.killed
             if verdict.killed:
                 summary.killed += 1
             else:
                 summary.unkilled += 1
             labels = list(program.mutant.labels) if (verdict.killed and program.mutant) else []
-            judged.append(JudgedProgram(program, runs, scores, verdict, first, labels))
+            judged.append(JudgedProgram(program, runs, scores, verdict, first, labels, *(more or ([], []))))
     return judged
 
 
@@ -442,8 +458,10 @@ def kill_test_runs(families: dict[str, list[CorpusProgram]], options: BuildOptio
 
 
 def dataset_rows(judged: list[JudgedProgram]) -> list[DatasetRow]:
-    return [_row(j.program, run, run_seed, j.scores[run_seed], j.verdict, j.labels)
-            for j in judged for run_seed, run in enumerate(j.runs)]
+    """A row per run, first K then confirmation runs (their seeds follow on: K, K+1, ...)."""
+    return [_row(j.program, run, run_seed, score, j.verdict, j.labels)
+            for j in judged
+            for run_seed, (run, score) in enumerate(zip(j.runs + j.confirmation, j.scores + j.confirmation_scores))]
 
 
 def _row(program: CorpusProgram, record: RunRecord, seed: int, score: float, verdict: KillResult | None,
@@ -488,7 +506,8 @@ def build(options: BuildOptions, probe: ProbeFn = run_probe_seeds) -> BuildSumma
     summary.confirmation_runs = sum(key[2] >= options.runs and key[0] not in components for key in keys)
     rows = dataset_rows(judged)
     summary.rows = len(rows)
-    summary.audit = audit_labels(rows)
+    summary.confirmation_rows = sum(row.run_seed >= options.runs for row in rows)
+    summary.audit = audit_labels([row for row in rows if row.run_seed < options.runs])  # the scored rows
     summary.wall_seconds = time.monotonic() - started
     write_dataset(
         options.out,

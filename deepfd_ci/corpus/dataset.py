@@ -70,6 +70,21 @@ class Dataset:
         """The seed program of each row: cross-validation must never split one across folds."""
         return np.array([r.seed_program for r in self.rows])
 
+    @property
+    def confirmation(self) -> np.ndarray:
+        """Per row: a confirmation run, i.e. a run seed after the first K (`probe.run_seeds` in the
+        meta). Only the programs the first K runs left undecided have them, so they are training data;
+        scores are measured on the first K runs, which every program has."""
+        first = (self.meta.get("probe") or {}).get("run_seeds")
+        if first is None:  # a dataset that does not say: all rows are first runs
+            return np.zeros(len(self.rows), dtype=bool)
+        return np.array([r.run_seed not in first for r in self.rows], dtype=bool)
+
+    def subset(self, mask: np.ndarray) -> Dataset:
+        """The rows where `mask` is true (same meta)."""
+        rows = [r for r, keep in zip(self.rows, mask) if keep]
+        return Dataset(rows, self.feature_names, self.features_schema, self.X[mask], self.Y[mask], self.meta)
+
 
 def meta_path(path: str | Path) -> Path:
     return Path(f"{path}.meta.json")

@@ -215,33 +215,47 @@ def cross_validate(X: np.ndarray, Y: np.ndarray, groups: np.ndarray, programs: n
                    candidate: Candidate, n_splits: int = 5, max_false_alarm: float = MAX_FALSE_ALARM,
                    max_any_false_alarm: float = MAX_ANY_FALSE_ALARM,
                    broken: np.ndarray | None = None,
-                   detector_flag_rate: float = DETECTOR_FLAG_RATE) -> tuple[Scores, np.ndarray]:
+                   detector_flag_rate: float = DETECTOR_FLAG_RATE,
+                   train_only: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> tuple[Scores, np.ndarray]:
     """Grouped K-fold; returns the scores and the out-of-fold probabilities (rows, labels).
-    `broken` marks the runs that trained far worse than their original (corpus.audit.broken_runs)."""
+    `broken` marks the runs that trained far worse than their original (corpus.audit.broken_runs).
+    `train_only` (X, Y, groups): rows that are never scored; each fold trains on those of its own
+    training groups (the dataset's confirmation runs)."""
     started = time.monotonic()
     proba = np.zeros(Y.shape, dtype=np.float64)
     cut = np.zeros(Y.shape, dtype=np.float64)
     for train, test in GroupKFold(n_splits=n_splits).split(X, Y, groups):
+        X_fit, Y_fit, groups_fit = _training_side(X[train], Y[train], groups[train], train_only)
         if candidate.union:
             cols = column_indices(candidate.columns)
-            Xtr = features.model_input(X[train] if cols is None else X[train][:, cols])
+            Xtr = features.model_input(X_fit if cols is None else X_fit[:, cols])
             Xte = features.model_input(X[test] if cols is None else X[test][:, cols])
             for j in range(Y.shape[1]):
-                if Y[train, j].min() == Y[train, j].max():
-                    proba[test, j] = float(Y[train, j][0])
+                if Y_fit[:, j].min() == Y_fit[:, j].max():
+                    proba[test, j] = float(Y_fit[0, j])
                     continue
-                model = candidate.make_estimator().fit(Xtr, Y[train, j])
+                model = candidate.make_estimator().fit(Xtr, Y_fit[:, j])
                 proba[test, j] = model.predict_proba(Xte)[:, list(model.classes_).index(1)]
             cut[test] = 0.5
         else:
             model = build_model(candidate, max_false_alarm, max_any_false_alarm, detector_flag_rate)
-            model.fit(X[train], Y[train], groups[train])
+            model.fit(X_fit, Y_fit, groups_fit)
             proba[test] = model.predict_proba(X[test])
             cut[test] = model._cut()
     predicted = (proba >= cut).astype(int)
     scores = summarize(candidate.name, Y, predicted, proba, cut, programs, originals, broken)
     scores.seconds = round(time.monotonic() - started, 1)
     return scores, proba
+
+
+def _training_side(X: np.ndarray, Y: np.ndarray, groups: np.ndarray,
+                   train_only: tuple[np.ndarray, np.ndarray, np.ndarray] | None) -> tuple[np.ndarray, ...]:
+    """A fold's training rows, then the train-only rows of the same groups (no held-out group leaks in)."""
+    if train_only is None:
+        return X, Y, groups
+    X_more, Y_more, groups_more = train_only
+    keep = np.isin(groups_more, np.unique(groups))
+    return np.vstack([X, X_more[keep]]), np.vstack([Y, Y_more[keep]]), np.concatenate([groups, groups_more[keep]])
 
 
 def _rate(flags: np.ndarray) -> float | None:
