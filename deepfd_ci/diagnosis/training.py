@@ -184,9 +184,9 @@ def label_scores(Y: np.ndarray, P: np.ndarray) -> dict[str, dict[str, float]]:
 
 # Kinds of fault-labelled runs, by what one run can show of the fault (see recall_by_visibility).
 VISIBILITY = {
-    "clear": "one fault, the run far below its original",
-    "faint": "one fault, the run near its original",
-    "combined": "two to four faults",
+    "clear": "one fault type, the run far below its original",
+    "faint": "one fault type, the run near its original",
+    "combined": "two or more fault types",
 }
 
 
