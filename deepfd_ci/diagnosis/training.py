@@ -199,8 +199,8 @@ def recall_by_visibility(Y: np.ndarray, predicted: np.ndarray,
     in a multi-fault program one fault can hide behind another ("combined"). Where the misses fall
     tells a modelling gap (misses on clear runs) from what the labels ask of a single run.
     """
-    n_faults = Y.sum(axis=1)
-    kinds = {"clear": (n_faults == 1) & broken, "faint": (n_faults == 1) & ~broken, "combined": n_faults > 1}
+    n_types = Y.sum(axis=1)  # fault types (labels) of the run's program, not its faults
+    kinds = {"clear": (n_types == 1) & broken, "faint": (n_types == 1) & ~broken, "combined": n_types > 1}
     out: dict[str, dict[str, dict[str, Any]]] = {}
     for j, label in enumerate(FAULT_TYPES):
         out[label] = {}
