@@ -166,8 +166,8 @@ def internal_error(exc: BaseException) -> str:
     frames = traceback.extract_tb(exc.__traceback__)
     package = str(Path(__file__).parent)
     ours = [f for f in frames if f.filename.startswith(package)]
-    where = [f"{Path(f.filename).name}:{f.lineno}" for f in (ours[-1:] + frames[-1:]) if f]
-    text = f"{type(exc).__name__}: {exc}"
+    where = [f"{Path(f.filename).name}:{f.lineno}" for f in ours[-1:] + frames[-1:]]
+    text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     return f"{text} (at {' via '.join(dict.fromkeys(reversed(where)))})" if where else text
 
 
