@@ -158,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 TRACEBACK_VARIABLE = "DEEPFD_CI_TRACEBACK"
-INTERNAL_ERROR = 3  # exit code: 0 no fault, 1 faults, 2 usage or configuration error
+INTERNAL_ERROR = 3  # the exit code of a bug; the others: 0 no fault, 1 faults, 2 usage or configuration error
 
 
 def internal_error(exc: BaseException) -> str:

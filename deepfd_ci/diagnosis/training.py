@@ -60,7 +60,7 @@ def _forest() -> RandomForestClassifier:
 def _boosting() -> Pipeline:
     # 100 rounds on 63 bins: the 200 fits of a grouped 5-fold comparison stay within minutes on 2 cores.
     # Boosting cannot bin a column with no value at all (scikit-learn 1.9 raises; it happens in the
-    # small folds of the epochs study: at 1 epoch, no run has a loss slope): "not measured" becomes a
+    # folds of the epochs study, where a feature can be unmeasured at 1 epoch): "not measured" becomes a
     # value below any feature's (inf is 1e6). Grouped 5-fold CV of the shipped data (5% detector flag
     # rate): the type vote's macro-F1 0.774 with and without it.
     return make_pipeline(SimpleImputer(strategy="constant", fill_value=-1e7, keep_empty_features=True),
