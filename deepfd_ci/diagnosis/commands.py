@@ -187,15 +187,7 @@ def _card(data: Dataset, args: argparse.Namespace, winner: training.Scores, comp
         "folds": args.folds,
         "false_alarm_caps": {"per_label": args.max_false_alarm, "any_label": args.max_any_false_alarm,
                              "detector_flag_rate": args.detector_flag_rate},
-        "per_label": winner.per_label,
-        "per_label_programs": winner.extra["per_label_programs"],
-        "false_alarm_runs": winner.false_alarm_runs,
-        "false_alarm_originals": winner.false_alarm_originals,
-        "false_alarm_programs": winner.false_alarm_programs,
-        "false_alarm_broken_runs": winner.false_alarm_broken_runs,
-        "false_alarm_normal_runs": winner.false_alarm_normal_runs,
-        "recall_by_visibility": winner.recall_by_visibility,
-        "targets_met": training.meets_targets(winner),
+        **_score_fields(winner),
         "thresholds": {k: round(v, 3) for k, v in thresholds.items()},
         "detector_threshold": None if detector is None else round(detector, 3),
         "comparison": [
@@ -206,6 +198,21 @@ def _card(data: Dataset, args: argparse.Namespace, winner: training.Scores, comp
             for s in comparison
         ],
         "studies": studies,
+    }
+
+
+def _score_fields(scores: training.Scores) -> dict[str, Any]:
+    """The card's cross-validated scores: one list for `model train` and `model evaluate --dataset`."""
+    return {
+        "per_label": scores.per_label,
+        "per_label_programs": scores.extra["per_label_programs"],
+        "false_alarm_runs": scores.false_alarm_runs,
+        "false_alarm_originals": scores.false_alarm_originals,
+        "false_alarm_programs": scores.false_alarm_programs,
+        "false_alarm_broken_runs": scores.false_alarm_broken_runs,
+        "false_alarm_normal_runs": scores.false_alarm_normal_runs,
+        "recall_by_visibility": scores.recall_by_visibility,
+        "targets_met": training.meets_targets(scores),
     }
 
 
@@ -339,13 +346,7 @@ def _evaluate(args: argparse.Namespace) -> int:
                                             # Cards from before this setting: the detector used the any-label cap.
                                             detector_flag_rate=caps.get("detector_flag_rate",
                                                                         caps.get("any_label", MAX_ANY_FALSE_ALARM)))
-        card = {**card, "per_label": scores.per_label, "per_label_programs": scores.extra["per_label_programs"],
-                "false_alarm_runs": scores.false_alarm_runs, "false_alarm_originals": scores.false_alarm_originals,
-                "false_alarm_programs": scores.false_alarm_programs,
-                "false_alarm_broken_runs": scores.false_alarm_broken_runs,
-                "false_alarm_normal_runs": scores.false_alarm_normal_runs,
-                "recall_by_visibility": scores.recall_by_visibility,
-                "dataset": {**card["dataset"], "label_audit": audit_labels(data.rows).to_dict()},
-                "targets_met": training.meets_targets(scores)}
+        card = {**card, **_score_fields(scores),
+                "dataset": {**card["dataset"], "label_audit": audit_labels(data.rows).to_dict()}}
     print(json.dumps(card, indent=2) if args.format == "json" else render_card(card))
     return 0
