@@ -291,7 +291,7 @@ def test_every_shippable_candidate_saves_only_types_the_loader_trusts(tmp_path):
 
 def test_every_candidate_fits_a_training_set_with_a_column_never_measured():
     # Any candidate can win, and the studies refit the winner on small folds where a feature can be
-    # missing in every run (one epoch: no loss slope). scikit-learn 1.9's boosting raised there.
+    # missing in every run (the 1-epoch folds). scikit-learn 1.9's boosting raised there.
     X = np.random.default_rng(0).normal(size=(60, 4))
     X[:, 1] = np.nan
     y = np.arange(60) % 2
