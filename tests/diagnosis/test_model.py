@@ -20,11 +20,14 @@ from deepfd_ci.diagnosis.model import (
     TYPE_MIN_THRESHOLD,
     FaultModel,
     ModelError,
+    bundled_path,
+    card_of,
     choose_detector_threshold,
     choose_threshold,
     limit_false_alarms,
     load,
 )
+from deepfd_ci.diagnosis.commands import render_card
 from deepfd_ci.records import FAULT_TYPES
 
 N = len(features.FEATURE_NAMES)
@@ -314,6 +317,26 @@ def test_the_winner_is_calibrated_and_within_the_false_alarm_target():
     assert training.choose_winner(compared).candidate == "forest"
     assert training.choose_winner([scores("boosting", 0.8, 0.2), scores("forest", 0.5, 0.1)]).candidate == "forest"
     assert training.choose_winner([scores("deepfd", 0.9, 0.0)]) is None
+
+
+def test_the_card_names_the_better_candidates_the_false_alarm_target_kept_out():
+    def scores(name: str, f1: float, fa: float) -> training.Scores:
+        per = {t: {"precision": f1, "recall": f1, "f1": f1, "support": 1} for t in FAULT_TYPES}
+        return training.Scores(name, per, fa, fa, fa, 0.0, 0.0)
+
+    compared = [scores("deepfd_all", 0.95, 0.4), scores("two_stage", 0.78, 0.0501), scores("boosting", 0.56, 0.042),
+                scores("two_stage_vote", 0.84, 0.052), scores("forest", 0.5, 0.03)]
+    winner = training.choose_winner(compared)
+    assert winner.candidate == "boosting"
+    # Best first; DeepFD's union is never shipped, so it is never "passed over"; worse ones are not named.
+    assert [s.candidate for s in training.passed_over(compared, winner)] == ["two_stage_vote", "two_stage"]
+    assert training.passed_over(compared[:1] + compared[3:4], compared[3]) == []
+
+    card = dict(card_of(bundled_path()))
+    assert "Not shipped although it scored higher" not in render_card(card)  # older cards have no such field
+    card["passed_over"] = [{"candidate": "two_stage_vote", "macro_f1": 0.84, "false_alarm_runs": 0.052}]
+    assert ("- **Not shipped although it scored higher**: `two_stage_vote` (macro F1 0.840): 5.2% false alarms, "
+            "above the 5% target.") in render_card(card)
 
 
 def test_false_alarms_are_split_by_the_healthy_runs_own_outcome():
