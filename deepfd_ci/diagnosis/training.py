@@ -283,6 +283,10 @@ def summarize(name: str, Y: np.ndarray, predicted: np.ndarray, proba: np.ndarray
     )
 
 
+# The issue's false-alarm target on held-out healthy runs: it decides which candidate ships.
+FALSE_ALARM_TARGET = 0.05
+
+
 def meets_targets(scores: Scores) -> dict[str, bool]:
     """The issue's targets: F1 >= 0.85 for DeepFD's labels, >= 0.75 for ours, <= 5% false alarms."""
     out = {}
@@ -290,14 +294,19 @@ def meets_targets(scores: Scores) -> dict[str, bool]:
         if values["support"] == 0:
             continue
         out[f"f1_{label}"] = values["f1"] >= (0.85 if label in DEEPFD_FAULT_TYPES else 0.75)
-    out["false_alarms"] = scores.false_alarm_runs <= 0.05
+    out["false_alarms"] = scores.false_alarm_runs <= FALSE_ALARM_TARGET
     return out
 
 
-def choose_winner(comparison: list[Scores], max_false_alarm: float = 0.05) -> Scores | None:
+def _shippable(comparison: list[Scores]) -> list[Scores]:
+    """DeepFD's uncalibrated union is a baseline, never shipped."""
+    return [s for s in comparison if not CANDIDATES[s.candidate].union]
+
+
+def choose_winner(comparison: list[Scores], max_false_alarm: float = FALSE_ALARM_TARGET) -> Scores | None:
     """The best macro F1 among calibrated candidates within the false-alarm target (else the one
-    with the fewest false alarms). DeepFD's uncalibrated union is a baseline, never shipped."""
-    shippable = [s for s in comparison if not CANDIDATES[s.candidate].union]
+    with the fewest false alarms)."""
+    shippable = _shippable(comparison)
     if not shippable:
         return None
     within = [s for s in shippable if s.false_alarm_runs <= max_false_alarm]
@@ -310,5 +319,5 @@ def passed_over(comparison: list[Scores], winner: Scores) -> list[Scores]:
     """Shippable candidates that scored a higher macro F1 than the winner: the false-alarm target
     kept them out. A retrain can swap the shipped kind of model over a few healthy runs (a 0.2-point
     excess would have shipped macro-F1 0.56 instead of 0.84), so `model train` names them."""
-    return sorted((s for s in comparison if not CANDIDATES[s.candidate].union and s.candidate != winner.candidate
-                   and s.macro_f1() > winner.macro_f1()), key=lambda s: -s.macro_f1())
+    better = [s for s in _shippable(comparison) if s.candidate != winner.candidate and s.macro_f1() > winner.macro_f1()]
+    return sorted(better, key=lambda s: -s.macro_f1())
