@@ -107,7 +107,8 @@ def _train(args: argparse.Namespace) -> int:
         print("deepfd-ci: no calibrated candidate among --candidates; DeepFD's union is only a baseline",
               file=sys.stderr)
         return 2
-    for other in training.passed_over(comparison, winner):
+    passed_over = training.passed_over(comparison, winner)
+    for other in passed_over:
         print(f"deepfd-ci: warning: shipping {winner.candidate} (macro-F1 {winner.macro_f1():.3f}, false alarms "
               f"{winner.false_alarm_runs:.1%}) over {other.candidate} (macro-F1 {other.macro_f1():.3f}): "
               f"{other.false_alarm_runs:.1%} false alarms are above the {training.FALSE_ALARM_TARGET:.0%} target",
@@ -117,7 +118,7 @@ def _train(args: argparse.Namespace) -> int:
     model = training.build_model(candidate, **_thresholds(args))
     model.version = f"{data.meta.get('built', 'dataset')}-{winner.candidate}"
     model.fit(*arrays[:2], arrays[2])
-    card = _card(data, args, winner, comparison, studies, model.thresholds(), model.detector_threshold)
+    card = _card(data, args, winner, comparison, passed_over, studies, model.thresholds(), model.detector_threshold)
     model.save(args.out, card)
     args.card.parent.mkdir(parents=True, exist_ok=True)
     args.card.write_text(render_card(card), encoding="utf-8")
@@ -163,7 +164,8 @@ def _brief(scores: training.Scores) -> dict[str, Any]:
 
 
 def _card(data: Dataset, args: argparse.Namespace, winner: training.Scores, comparison: list[training.Scores],
-          studies: dict[str, Any], thresholds: dict[str, float], detector: float | None = None) -> dict[str, Any]:
+          passed_over: list[training.Scores], studies: dict[str, Any], thresholds: dict[str, float],
+          detector: float | None = None) -> dict[str, Any]:
     kinds = [r.kind for r in data.rows]
     return {
         "model": winner.candidate,
@@ -203,7 +205,7 @@ def _card(data: Dataset, args: argparse.Namespace, winner: training.Scores, comp
             for s in comparison
         ],
         "passed_over": [{"candidate": s.candidate, "macro_f1": round(s.macro_f1(), 3),
-                         "false_alarm_runs": s.false_alarm_runs} for s in training.passed_over(comparison, winner)],
+                         "false_alarm_runs": s.false_alarm_runs} for s in passed_over],
         "studies": studies,
     }
 

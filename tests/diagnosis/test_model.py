@@ -308,24 +308,25 @@ class _Evil:
         self.x = 1
 
 
-def test_the_winner_is_calibrated_and_within_the_false_alarm_target():
-    def scores(name: str, f1: float, fa: float) -> training.Scores:
-        per = {t: {"precision": f1, "recall": f1, "f1": f1, "support": 1} for t in FAULT_TYPES}
-        return training.Scores(name, per, fa, fa, fa, 0.0, 0.0)
+def _candidate(name: str, f1: float, fa: float) -> training.Scores:
+    """Cross-validated scores of a candidate with the same F1 on every label."""
+    per = {t: {"precision": f1, "recall": f1, "f1": f1, "support": 1} for t in FAULT_TYPES}
+    return training.Scores(name, per, fa, fa, fa, 0.0, 0.0)
 
-    compared = [scores("deepfd_all", 0.9, 0.01), scores("forest", 0.7, 0.03), scores("boosting", 0.8, 0.2)]
+
+def test_the_winner_is_calibrated_and_within_the_false_alarm_target():
+    compared = [_candidate("deepfd_all", 0.9, 0.01), _candidate("forest", 0.7, 0.03),
+                _candidate("boosting", 0.8, 0.2)]
     assert training.choose_winner(compared).candidate == "forest"
-    assert training.choose_winner([scores("boosting", 0.8, 0.2), scores("forest", 0.5, 0.1)]).candidate == "forest"
-    assert training.choose_winner([scores("deepfd", 0.9, 0.0)]) is None
+    over_target = [_candidate("boosting", 0.8, 0.2), _candidate("forest", 0.5, 0.1)]
+    assert training.choose_winner(over_target).candidate == "forest"
+    assert training.choose_winner([_candidate("deepfd", 0.9, 0.0)]) is None
 
 
 def test_the_card_names_the_better_candidates_the_false_alarm_target_kept_out():
-    def scores(name: str, f1: float, fa: float) -> training.Scores:
-        per = {t: {"precision": f1, "recall": f1, "f1": f1, "support": 1} for t in FAULT_TYPES}
-        return training.Scores(name, per, fa, fa, fa, 0.0, 0.0)
-
-    compared = [scores("deepfd_all", 0.95, 0.4), scores("two_stage", 0.78, 0.0501), scores("boosting", 0.56, 0.042),
-                scores("two_stage_vote", 0.84, 0.052), scores("forest", 0.5, 0.03)]
+    compared = [_candidate("deepfd_all", 0.95, 0.4), _candidate("two_stage", 0.78, 0.0501),
+                _candidate("boosting", 0.56, 0.042), _candidate("two_stage_vote", 0.84, 0.052),
+                _candidate("forest", 0.5, 0.03)]
     winner = training.choose_winner(compared)
     assert winner.candidate == "boosting"
     # Best first; DeepFD's union is never shipped, so it is never "passed over"; worse ones are not named.
