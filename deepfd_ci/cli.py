@@ -9,6 +9,7 @@ import json
 import os
 import shlex
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def _add_diagnose(subparsers: argparse._SubParsersAction) -> None:
         help="run training scripts briefly under instrumentation and diagnose training faults",
         description="Runs each script unmodified in a sandboxed subprocess for a few epochs, "
         "diagnoses training faults and points at the lines that cause them. Exit code: 0 no "
-        "fault, 1 at least one fault, 2 usage or configuration error.",
+        "fault, 1 at least one fault, 2 usage or configuration error, 3 a bug in deepfd-ci.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="training scripts (.py)")
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -148,6 +149,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("deepfd-ci: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a defect of deepfd-ci: one line that says where, not a traceback
+        print(f"deepfd-ci: internal error: {internal_error(exc)}. This is a bug in deepfd-ci; "
+              f"set {TRACEBACK_VARIABLE}=1 to see the traceback.", file=sys.stderr)
+        if os.environ.get(TRACEBACK_VARIABLE):
+            traceback.print_exc()
+        return INTERNAL_ERROR
+
+
+TRACEBACK_VARIABLE = "DEEPFD_CI_TRACEBACK"
+INTERNAL_ERROR = 3  # the exit code of a bug; the others: 0 no fault, 1 faults, 2 usage or configuration error
+
+
+def internal_error(exc: BaseException) -> str:
+    """The exception, the deepfd-ci line it passed last and, when it differs, the line that raised it."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    package = str(Path(__file__).parent)
+    ours = [f for f in frames if f.filename.startswith(package)]
+    where = [f"{Path(f.filename).name}:{f.lineno}" for f in ours[-1:] + frames[-1:]]
+    text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return f"{text} (at {' via '.join(dict.fromkeys(reversed(where)))})" if where else text
 
 
 if __name__ == "__main__":

@@ -238,8 +238,15 @@ class FaultModel:
 
     # ------------------------------------------------------------------ Diagnoser protocol
     def predict_proba_record(self, record: RunRecord) -> dict[str, float]:
+        """One run, on one thread: boosting's OpenMP threads wait on each other for a single row,
+        and on a busy machine (the other probe still training, a shared runner) that wait costs
+        seconds (benchmarks/prediction_speed.py --busy 2: median 3.5 s -> 0.39 s per run)."""
+        from threadpoolctl import threadpool_limits
+
         row = features.vector(record)[None, :]
-        return dict(zip(self.labels, self.predict_proba(row)[0].round(4).tolist()))
+        with threadpool_limits(limits=1, user_api="openmp"):
+            proba = self.predict_proba(row)
+        return dict(zip(self.labels, proba[0].round(4).tolist()))
 
     def thresholds(self) -> dict[str, float]:
         return dict(self.threshold)

@@ -57,6 +57,22 @@ def test_whole_diagnosis_false_alarms_on_healthy_seed_runs_stay_under_5_percent(
     assert len(alarms) / len(runs) <= 0.05, alarms
 
 
+def test_one_run_is_predicted_on_one_openmp_thread(monkeypatch):
+    # Boosting's OpenMP threads, waiting on each other for one row, cost seconds on a busy machine.
+    from threadpoolctl import threadpool_info
+
+    model = load_bundled()
+    original, seen = model.predict_proba, []
+
+    def spy(X):
+        seen.append({i["num_threads"] for i in threadpool_info() if i["user_api"] == "openmp"})
+        return original(X)
+
+    monkeypatch.setattr(model, "predict_proba", spy)
+    proba = model.predict_proba_record(_original_runs()[0])
+    assert seen == [{1}] and set(proba) == set(model.labels)
+
+
 class _VotesFor:
     """A Diagnoser (the protocol diagnose_run takes) whose learned vote is fixed, to test the merge."""
 
