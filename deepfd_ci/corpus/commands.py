@@ -109,7 +109,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "audit",
         help="count the runs whose own outcome contradicts their kill-test label",
         description="Broken runs labelled healthy (of mutants the kill test did not kill) and fault-labelled "
-        "runs that trained as well as the original: no classifier of single runs gets these right.",
+        "runs that trained as well as the original: no classifier of single runs gets these right. Counts the first K "
+        "runs of each program, the ones `model train` scores.",
     )
     a.add_argument("--dataset", type=Path, default=_DEFAULTS.out, help=f"dataset file (default {_DEFAULTS.out})")
     a.add_argument("--format", choices=("text", "json"), default="text")
@@ -194,7 +195,8 @@ def _run_mutate(args: argparse.Namespace) -> int:
 
 def _run_audit(args: argparse.Namespace) -> int:
     try:
-        rows = read_dataset(args.dataset).rows
+        data = read_dataset(args.dataset)
+        rows = data.subset(~data.confirmation).rows  # the runs `model train` scores
     except OSError as exc:
         print(f"deepfd-ci corpus audit: cannot read the dataset {args.dataset}: {exc}", file=sys.stderr)
         return 2

@@ -59,11 +59,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     evaluate.set_defaults(handler=_evaluate)
 
 
-def _arrays(data: Dataset, X: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
-    groups = data.groups
-    programs = np.array([r.program_id for r in data.rows])
-    originals = np.array([r.kind == "original" for r in data.rows])
-    return (data.X if X is None else X), data.Y, groups, programs, originals
+def _cross_validate(data: Dataset, candidate: training.Candidate, folds: int, thresholds: dict[str, float],
+                    X: np.ndarray | None = None) -> training.Scores:
+    """Grouped cross-validation scored on the first K runs of every program; the confirmation runs
+    only train (see Dataset.confirmation). `X` replaces the dataset's features (same rows)."""
+    X = data.X if X is None else X
+    confirmation = data.confirmation
+    first, more = data.subset(~confirmation), data.subset(confirmation)
+    programs = np.array([r.program_id for r in first.rows])
+    originals = np.array([r.kind == "original" for r in first.rows])
+    train_only = (X[confirmation], more.Y, more.groups) if more.rows else None
+    scores, _ = training.cross_validate(X[~confirmation], first.Y, first.groups, programs, originals, candidate,
+                                        n_splits=folds, broken=broken_runs(first.rows), train_only=train_only,
+                                        **thresholds)
+    return scores
 
 
 def _check_dataset(data: Dataset) -> None:
@@ -93,12 +102,9 @@ def _train(args: argparse.Namespace) -> int:
     if unknown:
         print(f"deepfd-ci: unknown candidates {unknown}; choose from {list(training.CANDIDATES)}", file=sys.stderr)
         return 2
-    arrays = _arrays(data)
-    broken = broken_runs(data.rows)
     comparison = []
     for name in names:
-        scores, _ = training.cross_validate(*arrays, training.CANDIDATES[name], n_splits=args.folds,
-                                            broken=broken, **_thresholds(args))
+        scores = _cross_validate(data, training.CANDIDATES[name], args.folds, _thresholds(args))
         comparison.append(scores)
         print(f"{name:16} macro-F1 {scores.macro_f1():.3f}  false alarms {scores.false_alarm_runs:.1%} "
               f"({scores.seconds:.0f} s)", file=sys.stderr)
@@ -117,7 +123,7 @@ def _train(args: argparse.Namespace) -> int:
     studies = {} if args.skip_studies else _studies(data, args, candidate)
     model = training.build_model(candidate, **_thresholds(args))
     model.version = f"{data.meta.get('built', 'dataset')}-{winner.candidate}"
-    model.fit(*arrays[:2], arrays[2])
+    model.fit(data.X, data.Y, data.groups)  # every row, the confirmation runs too
     card = _card(data, args, winner, comparison, passed_over, studies, model.thresholds(), model.detector_threshold)
     model.save(args.out, card)
     args.card.parent.mkdir(parents=True, exist_ok=True)
@@ -141,14 +147,12 @@ def _studies(data: Dataset, args: argparse.Namespace, candidate: training.Candid
                                      "seed_programs": len(set(long_runs.groups))}
         for epochs in (1, 3, 5, 10):
             X = features_at_epochs(records_path(args.epochs_dataset), long_runs, epochs)
-            scores, _ = training.cross_validate(*_arrays(long_runs, X), candidate, n_splits=args.folds,
-                                                **_thresholds(args))
+            scores = _cross_validate(long_runs, candidate, args.folds, _thresholds(args), X)
             studies["epochs"][epochs] = _brief(scores)
             print(f"epochs={epochs:<3} macro-F1 {scores.macro_f1():.3f}", file=sys.stderr)
-    three = np.array([r.run_seed < 3 for r in data.rows])
-    X, Y, groups, programs, originals = _arrays(data)
-    scores, _ = training.cross_validate(X[three], Y[three], groups[three], programs[three], originals[three],
-                                        candidate, n_splits=args.folds, **_thresholds(args))
+    # Seeds 0-2 only: the confirmation runs are left out too (only some programs have them).
+    three = data.subset(np.array([r.run_seed < 3 for r in data.rows]))
+    scores = _cross_validate(three, candidate, args.folds, _thresholds(args))
     studies["runs"] = {
         "1": {"macro_f1": round(scores.macro_f1(), 3), "false_alarms": scores.false_alarm_runs},
         "3": {"macro_f1": round(float(np.mean([v["f1"] for v in scores.extra["per_label_programs"].values()
@@ -166,6 +170,8 @@ def _brief(scores: training.Scores) -> dict[str, Any]:
 def _card(data: Dataset, args: argparse.Namespace, winner: training.Scores, comparison: list[training.Scores],
           passed_over: list[training.Scores], studies: dict[str, Any], thresholds: dict[str, float],
           detector: float | None = None) -> dict[str, Any]:
+    confirmation = data.subset(data.confirmation)
+    data = data.subset(~data.confirmation)  # the rows the scores are measured on
     kinds = [r.kind for r in data.rows]
     return {
         "model": winner.candidate,
@@ -186,11 +192,13 @@ def _card(data: Dataset, args: argparse.Namespace, winner: training.Scores, comp
             "probe": data.meta.get("probe"),
             "kill_test": data.meta.get("kill_test"),
             "label_audit": audit_labels(data.rows).to_dict(),
+            "confirmation_runs": len(confirmation.rows),
+            "confirmation_healthy_runs": int((confirmation.Y.sum(axis=1) == 0).sum()),
         },
         "cross_validation": f"GroupKFold({args.folds}) by seed program; thresholds tuned inside each training fold "
                             f"(per label <= {args.max_false_alarm:.1%} of healthy runs, any label <= "
                             f"{args.max_any_false_alarm:.0%}; a two-stage detector flags <= "
-                            f"{args.detector_flag_rate:.0%} of healthy inner out-of-fold runs)",
+                            f"{args.detector_flag_rate * 100:g}% of healthy inner out-of-fold runs)",
         "folds": args.folds,
         "false_alarm_caps": {"per_label": args.max_false_alarm, "any_label": args.max_any_false_alarm,
                              "detector_flag_rate": args.detector_flag_rate},
@@ -223,6 +231,15 @@ def _score_fields(scores: training.Scores) -> dict[str, Any]:
         "recall_by_visibility": scores.recall_by_visibility,
         "targets_met": training.meets_targets(scores),
     }
+
+
+def _confirmation_text(dataset: dict[str, Any]) -> str:
+    """The kill test's confirmation runs the model also trained on (older cards lack the field)."""
+    if not dataset.get("confirmation_runs"):
+        return ""
+    return (f"; the model also trains on the kill test's {dataset['confirmation_runs']} confirmation runs "
+            f"({dataset['confirmation_healthy_runs']} healthy), which are not scored: only the programs the "
+            "first runs left undecided have them")
 
 
 def _label_audit_lines(card: dict[str, Any]) -> list[str]:
@@ -290,7 +307,8 @@ def render_card(card: dict[str, Any]) -> str:
         f"- **Features**: schema `{card['features_schema']}`, {card['n_features']} features "
         "(DeepFD's 148 + our runtime columns + static configuration facts).",
         f"- **Data**: {d['rows']} probe runs of {d['programs']} programs from {d['seed_programs']} seed programs "
-        f"({d['original_runs']} runs of unmodified seeds, {d['mutant_runs']} of mutants; {d['healthy_runs']} healthy runs).",
+        f"({d['original_runs']} runs of unmodified seeds, {d['mutant_runs']} of mutants; {d['healthy_runs']} healthy runs)"
+        + _confirmation_text(d) + ".",
         f"- **Probe**: {d.get('probe')}",
         f"- **Labels**: DeepCrime kill test {d.get('kill_test')}",
         f"- **Evaluation**: {card['cross_validation']}.",
@@ -350,15 +368,13 @@ def _evaluate(args: argparse.Namespace) -> int:
             return 2
         # The setup the model was trained with (older cards lack it: the defaults).
         caps = card.get("false_alarm_caps") or {}
-        scores, _ = training.cross_validate(*_arrays(data), training.CANDIDATES[card["model"]],
-                                            n_splits=int(card.get("folds", 5)),
-                                            max_false_alarm=caps.get("per_label", MAX_FALSE_ALARM),
-                                            max_any_false_alarm=caps.get("any_label", MAX_ANY_FALSE_ALARM),
-                                            broken=broken_runs(data.rows),
-                                            # Cards from before this setting: the detector used the any-label cap.
-                                            detector_flag_rate=caps.get("detector_flag_rate",
-                                                                        caps.get("any_label", MAX_ANY_FALSE_ALARM)))
+        thresholds = {"max_false_alarm": caps.get("per_label", MAX_FALSE_ALARM),
+                      "max_any_false_alarm": caps.get("any_label", MAX_ANY_FALSE_ALARM),
+                      # Cards from before this setting: the detector used the any-label cap.
+                      "detector_flag_rate": caps.get("detector_flag_rate", caps.get("any_label", MAX_ANY_FALSE_ALARM))}
+        scores = _cross_validate(data, training.CANDIDATES[card["model"]], int(card.get("folds", 5)), thresholds)
+        first = data.subset(~data.confirmation)
         card = {**card, **_score_fields(scores),
-                "dataset": {**card["dataset"], "label_audit": audit_labels(data.rows).to_dict()}}
+                "dataset": {**card["dataset"], "label_audit": audit_labels(first.rows).to_dict()}}
     print(json.dumps(card, indent=2) if args.format == "json" else render_card(card))
     return 0

@@ -101,8 +101,17 @@ def test_build_labels_by_kill_test_and_drops_crashes(corpus: BuildOptions):
     assert (summary.killed, summary.unkilled, dict(summary.dropped)) == (1, 1, {"crashed": 1})
     assert summary.killed_on_confirmation == 0  # trains like the original on all 5 seeds
 
-    data = read_dataset(corpus.out)
+    everything = read_dataset(corpus.out)
     manifest = {m["id"]: m for m in read_manifest(corpus.mutants_dir)}
+    # The confirmation runs the verdict used are rows too, after the first runs, marked as such.
+    assert [(r.program_id, r.run_seed) for r in everything.rows] == (
+        [("tiny", s) for s in range(5)] + [("tiny__m00", s) for s in range(3)] + [("tiny__m01", s) for s in range(5)])
+    assert everything.confirmation.tolist() == [r.run_seed >= 3 for r in everything.rows]
+    assert summary.rows == 13 and summary.confirmation_rows == 4
+    assert "dataset rows: 13 (4 of them confirmation runs)" in "\n".join(summary.lines())
+    assert [r.labels for r in everything.rows if r.run_seed >= 3] == [[]] * 4
+    assert all(r.killed is False for r in everything.rows if r.program_id == "tiny__m01")
+    data = everything.subset(~everything.confirmation)
     assert [r.program_id for r in data.rows] == ["tiny"] * 3 + ["tiny__m00"] * 3 + ["tiny__m01"] * 3
     assert data.X.shape == (9, len(features.FEATURE_NAMES)) and data.feature_names == list(features.FEATURE_NAMES)
     assert data.features_schema == features.SCHEMA_VERSION
@@ -119,7 +128,7 @@ def test_build_labels_by_kill_test_and_drops_crashes(corpus: BuildOptions):
     assert [r.score for r in data.rows[:3]] == pytest.approx([0.95, 0.94, 0.93])
     meta = json.loads(Path(f"{corpus.out}.meta.json").read_text())
     assert meta["mutants_killed"] == 1 and meta["mutants_dropped"] == {"crashed": 1}
-    # The scripted runs agree with their labels: the audit finds nothing to contradict them.
+    # The scripted runs agree with their labels: the audit (of the first runs) finds nothing to contradict them.
     assert (summary.audit.healthy_runs, summary.audit.faulty_runs) == (6, 3)
     assert summary.audit.broken_healthy_runs == 0 and summary.audit.intact_faulty_runs == 0
     assert "broken runs labelled healthy: 0 of 6" in "\n".join(summary.lines())
@@ -167,17 +176,18 @@ def test_probe_failures_are_recorded_not_raised(corpus: BuildOptions):
 
 def test_a_mutant_the_first_runs_did_not_kill_is_tested_again_on_confirmation_runs(corpus: BuildOptions):
     """__m01 diverges from seed 2 on: one broken run in three is not significant (p = 0.43), four in
-    six are (p = 0.03). Its rows stay the first three runs, labelled faulty; the extra runs are
-    exported."""
+    six are (p = 0.03). All six runs are rows, labelled faulty; the extra runs are exported."""
     corpus.confirm_runs = 3
     probe = FakeProbe(flaky=frozenset({"tiny__m01"}))
     summary = build(corpus, probe)
     assert (summary.killed, summary.killed_on_confirmation, summary.unkilled) == (2, 1, 0)
     data = read_dataset(corpus.out)
     flaky = [r for r in data.rows if r.program_id == "tiny__m01"]
-    assert [r.run_seed for r in flaky] == [0, 1, 2] and all(r.killed and r.labels for r in flaky)
+    assert [r.run_seed for r in flaky] == [0, 1, 2, 3, 4, 5] and all(r.killed and r.labels for r in flaky)
     assert flaky[0].p_value < 0.05 and flaky[0].effect_size >= 0.5
-    assert max(r.run_seed for r in data.rows) == 2
+    assert [r.score for r in flaky[3:]] == pytest.approx([0.13, 0.14, 0.15])  # the diverged seeds
+    # Killed by the first runs: no confirmation runs, no extra rows.
+    assert [r.run_seed for r in data.rows if r.program_id == "tiny__m00"] == [0, 1, 2]
     meta = json.loads(Path(f"{corpus.out}.meta.json").read_text())
     assert meta["mutants_killed_on_confirmation"] == 1 and meta["probe"]["confirmation_run_seeds"] == [3, 4, 5]
     with gzip.open(corpus.out.with_name("records.jsonl.gz"), "rt") as handle:
@@ -186,7 +196,9 @@ def test_a_mutant_the_first_runs_did_not_kill_is_tested_again_on_confirmation_ru
     # The same verdicts without the second stage: one broken run in three does not kill it.
     again = build(BuildOptions(**{**corpus.__dict__, "confirm_runs": 0}), FakeProbe(flaky=frozenset({"tiny__m01"})))
     assert (again.killed, again.killed_on_confirmation, again.unkilled, again.runs_executed) == (1, 0, 1, 0)
-    assert all(not r.labels for r in read_dataset(corpus.out).rows if r.program_id == "tiny__m01")
+    one_stage = read_dataset(corpus.out)
+    assert all(not r.labels for r in one_stage.rows if r.program_id == "tiny__m01")
+    assert not one_stage.confirmation.any() and max(r.run_seed for r in one_stage.rows) == 2
 
 
 def test_bad_options_are_clear_errors(corpus: BuildOptions, tmp_path: Path):

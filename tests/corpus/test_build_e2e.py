@@ -34,7 +34,7 @@ def test_tiny_real_build(tmp_path: Path):
     assert summary.runs_executed == 12 + summary.confirmation_runs and not summary.seeds_skipped
     assert summary.killed + summary.unkilled + sum(summary.dropped.values()) == 4
     data = read_dataset(options.out)
-    originals = [r for r in data.rows if r.kind == "original"]
+    originals = [r for r in data.rows if r.kind == "original" and r.run_seed < 2]
     assert len(originals) == 4 and all(r.score is not None and r.score > 0.9 for r in originals)
     assert data.X.shape[1] == len(features.FEATURE_NAMES)
     kept = {r.program_id for r in data.rows if r.kind == "mutant"}
@@ -47,6 +47,9 @@ def test_tiny_real_build(tmp_path: Path):
         third = {e["program_id"] for e in map(json.loads, handle) if e["run_seed"] == 2}
     undecided = {r.program_id for r in data.rows if r.killed is False}
     assert undecided <= third and len(third) == summary.confirmation_runs
+    # Those third runs are rows too, marked as confirmation runs.
+    assert {r.program_id for r in data.rows if r.run_seed == 2} == third == {
+        r.program_id for r, more in zip(data.rows, data.confirmation) if more}
     assert {p for p in third if "__" not in p} == {p.split("__")[0] for p in third if "__" in p}
     # Resuming costs no run.
     assert build(options).runs_executed == 0

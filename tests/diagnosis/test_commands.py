@@ -15,10 +15,13 @@ DATASET = Path(__file__).resolve().parents[2] / "deepfd_ci" / "artifacts" / "dat
 def test_evaluate_recomputes_the_scores_train_reported_with_the_same_setup(tmp_path, capsys):
     data = read_dataset(DATASET)
     seeds = sorted(set(data.groups))[:4]
-    rows = [r for r in data.rows if r.seed_program in seeds and r.run_seed < 2]
+    # Two first runs per program, and the confirmation runs (seeds 5+) of the programs that have them.
+    rows = [r for r in data.rows if r.seed_program in seeds and (r.run_seed < 2 or r.run_seed >= 5)]
     small = tmp_path / "runs.csv.gz"
     write_dataset(small, rows, data.feature_names, data.features_schema, data.meta)
     small_data = read_dataset(small)
+    first = small_data.subset(~small_data.confirmation)
+    assert 0 < small_data.confirmation.sum() < len(first.rows)
     model, card = tmp_path / "model.skops", tmp_path / "MODEL_CARD.md"
 
     # Non-default folds and caps: evaluate must re-run the setup the model was trained with.
@@ -43,5 +46,11 @@ def test_evaluate_recomputes_the_scores_train_reported_with_the_same_setup(tmp_p
     assert "## Where the misses are" in card.read_text()
     assert trained["false_alarm_normal_runs"] is not None
     assert report["dataset"]["label_audit"] == trained["dataset"]["label_audit"]
-    assert trained["dataset"]["label_audit"]["healthy_runs"] == int((small_data.Y.sum(axis=1) == 0).sum())
+    # Scores and the audit are of the first runs; the confirmation runs only train (and the card says so).
+    assert trained["dataset"]["label_audit"]["healthy_runs"] == int((first.Y.sum(axis=1) == 0).sum())
+    assert trained["dataset"]["rows"] == len(first.rows)
+    assert [v["support"] for v in trained["per_label"].values()] == first.Y.sum(axis=0).tolist()
+    assert trained["dataset"]["confirmation_runs"] == int(small_data.confirmation.sum())
+    assert f"the model also trains on the kill test's {trained['dataset']['confirmation_runs']} confirmation runs" \
+        in card.read_text()
     assert any(v["support"] > 0 and v["f1"] > 0 for v in report["per_label"].values())

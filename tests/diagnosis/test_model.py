@@ -340,6 +340,44 @@ def test_the_card_names_the_better_candidates_the_false_alarm_target_kept_out():
             "above the 5% target.") in render_card(card)
 
 
+class _Recorder:
+    """Remembers the row ids (feature 0) of every training set it is fitted on; predicts 0.5."""
+
+    fitted: list[set[int]] = []
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> _Recorder:
+        _Recorder.fitted.append(set(X[:, 0].astype(int).tolist()))
+        self.classes_ = np.array([0, 1])
+        return self
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        return np.full((len(X), 2), 0.5)
+
+
+def test_train_only_rows_train_the_folds_of_their_own_groups_and_are_never_scored():
+    from sklearn.model_selection import GroupKFold
+
+    X, Y, groups = _data(rows=48)
+    X[:, 0] = np.arange(48)  # row ids
+    X_more, Y_more, groups_more = _data(rows=24, seed=1)
+    X_more[:, 0] = 1000 + np.arange(24)
+    groups_more[-4:] = "elsewhere"  # a group no scored row has: no fold trains on it
+    recorder = training.Candidate("recorder", "records training rows", "all", _Recorder, union=True)
+    programs, originals = np.array([f"p{i}" for i in range(48)]), np.zeros(48, dtype=bool)
+    _Recorder.fitted = []
+    scores, proba = training.cross_validate(X, Y, groups, programs, originals, recorder, n_splits=3,
+                                            train_only=(X_more, Y_more, groups_more))
+    assert proba.shape == Y.shape and scores.per_label["optimizer"]["support"] == int(Y[:, 0].sum())
+    expected = []
+    for train, _ in GroupKFold(n_splits=3).split(X, Y, groups):
+        mine = np.isin(groups_more, groups[train])
+        expected.append(set(train.tolist()) | set((1000 + np.flatnonzero(mine)).tolist()))
+    fitted = _Recorder.fitted  # one per label and fold, in fold order
+    assert len(fitted) == 3 * len(FAULT_TYPES)
+    assert all(seen == expected[k // len(FAULT_TYPES)] for k, seen in enumerate(fitted))
+    assert all(not seen & set(range(1020, 1024)) for seen in fitted)
+
+
 def test_false_alarms_are_split_by_the_healthy_runs_own_outcome():
     n = len(FAULT_TYPES)
     Y = np.zeros((6, n), dtype=int)
