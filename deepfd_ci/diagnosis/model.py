@@ -45,7 +45,11 @@ MAX_ANY_FALSE_ALARM = 0.05
 # candidate 5% -> 3.1%, 0.774 and 7% -> 4.9%, 0.813; forests for the types 5% -> 3.1%, 0.739,
 # 7% -> 4.9%, 0.780 and 9% -> 7.1%, 0.788. Choosing instead the detector threshold whose inner
 # findings (flag and a type) stay within 5% let 5.5% of the held-out healthy runs through (forests).
-DETECTOR_FLAG_RATE = 0.07
+# Since the model also trains on the kill test's confirmation runs (670 more healthy runs), the
+# shipped candidate on the same CV: 7% -> 4.2%, 0.832; 7.5% -> 4.6%, 0.839; 8% -> 5.04%, 0.841
+# (over the 5% target by one run of 675). 7.5% was chosen on these numbers, i.e. on the same folds
+# the card reports: a one-parameter choice, said here so nobody mistakes it for a held-out result.
+DETECTOR_FLAG_RATE = 0.075
 
 
 class ModelError(RuntimeError):

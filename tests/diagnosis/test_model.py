@@ -170,7 +170,7 @@ def _extra_trees() -> ExtraTreesClassifier:
 def test_types_come_from_their_own_estimator_and_the_file_is_deflated(tmp_path):
     X, Y, groups = _lookalike_data(seed=2)
     # At the 5% detector flag rate: on this toy data the 40-tree types lose F1 when more healthy rows
-    # reach their calibration (macro-F1 0.445 at 5%, 0.367 at the shipped 7%; the shipped data gains).
+    # reach their calibration (macro-F1 0.445 at 5%, 0.367 at 7%; the shipped data gains).
     model = FaultModel(labels=list(FAULT_TYPES), feature_names=list(features.FEATURE_NAMES), make_estimator=_forest,
                        make_type_estimator=_extra_trees, two_stage=True, detector_flag_rate=0.05).fit(X, Y, groups)
     assert isinstance(model.detector, RandomForestClassifier)
