@@ -362,7 +362,9 @@ def judge_programs(
             summary.dropped["seed skipped"] += len(family) - 1
             continue
         base_extra = _scored_runs(original, extra, store, options, score_field) if extra else None
-        judged.append(JudgedProgram(original, base, base_scores, None, None, [], *(base_extra or ([], []))))
+        extra_runs, extra_scores = base_extra or ([], [])
+        judged.append(JudgedProgram(original, base, base_scores, None,
+                                    confirmation=extra_runs, confirmation_scores=extra_scores))
         for program in family[1:]:
             runs = _runs(program, seeds, store, options)
             if runs is None:
@@ -388,7 +390,9 @@ def judge_programs(
             else:
                 summary.unkilled += 1
             labels = list(program.mutant.labels) if (verdict.killed and program.mutant) else []
-            judged.append(JudgedProgram(program, runs, scores, verdict, first, labels, *(more or ([], []))))
+            more_runs, more_scores = more or ([], [])
+            judged.append(JudgedProgram(program, runs, scores, verdict, first, labels,
+                                        confirmation=more_runs, confirmation_scores=more_scores))
     return judged
 
 

@@ -171,7 +171,7 @@ def _card(data: Dataset, args: argparse.Namespace, winner: training.Scores, comp
           passed_over: list[training.Scores], studies: dict[str, Any], thresholds: dict[str, float],
           detector: float | None = None) -> dict[str, Any]:
     confirmation = data.subset(data.confirmation)
-    data = data.subset(~data.confirmation)  # the rows the scores are measured on
+    data = data.subset(~data.confirmation)  # from here on: the rows the scores are measured on
     kinds = [r.kind for r in data.rows]
     return {
         "model": winner.candidate,
