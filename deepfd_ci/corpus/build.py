@@ -114,6 +114,7 @@ class BuildSummary:
     runs_executed: int = 0
     confirmation_runs: int = 0  # of runs_total: extra seeds for mutants the first K runs did not kill
     probe_seconds: float = 0.0  # summed over executed runs
+    probe_seconds_of_runs: float = 0.0  # summed over every run the build used, reused ones too: what the data cost
     wall_seconds: float = 0.0
     killed: int = 0
     killed_on_confirmation: int = 0  # of `killed`: not killed by the first K runs, killed by all K+C
@@ -134,7 +135,8 @@ class BuildSummary:
             f"seeds: {self.seeds} ({len(self.seeds_skipped)} skipped), mutants: {self.mutants}",
             (f"runs: {self.runs_total} ({self.confirmation_runs} of them confirmation runs, {self.component_runs} "
              f"component runs; {self.runs_reused} reused from the store, {self.runs_executed} executed, "
-             f"{self.probe_seconds:.0f} probe-seconds, {self.wall_seconds:.0f} s wall)"),
+             f"{self.probe_seconds:.0f} probe-seconds, {self.wall_seconds:.0f} s wall; "
+             f"{self.probe_seconds_of_runs:.0f} probe-seconds in all the runs used)"),
             f"mutants killed: {self.killed} ({self.killed_on_confirmation} on confirmation runs), "
             f"not killed (relabelled healthy): {self.unkilled}, "
             f"dropped: {sum(self.dropped.values())} {dict(self.dropped) if self.dropped else ''}".rstrip(),
@@ -508,6 +510,8 @@ def build(options: BuildOptions, probe: ProbeFn = run_probe_seeds) -> BuildSumma
     summary.runs_total, summary.runs_reused = len(keys), len(keys) - summary.runs_executed
     summary.component_runs = sum(key[0] in components for key in keys)
     summary.confirmation_runs = sum(key[2] >= options.runs and key[0] not in components for key in keys)
+    summary.probe_seconds_of_runs = sum((store[key]["record"].get("run") or {}).get("seconds") or 0.0
+                                        for key in keys if key in store)
     rows = dataset_rows(judged)
     summary.rows = len(rows)
     summary.confirmation_rows = sum(row.run_seed >= options.runs for row in rows)
@@ -553,6 +557,7 @@ def build(options: BuildOptions, probe: ProbeFn = run_probe_seeds) -> BuildSumma
             "mutants_dropped": dict(summary.dropped),
             "killed_label_counts": dict(sorted(summary.label_counts.items())),
             "probe_seconds_executed": round(summary.probe_seconds, 1),
+            "probe_seconds_of_runs": round(summary.probe_seconds_of_runs, 1),
         },
     )
     export_store(options.store, records_path(options.out), keys)

@@ -196,7 +196,7 @@ def _run_mutate(args: argparse.Namespace) -> int:
 def _run_audit(args: argparse.Namespace) -> int:
     try:
         data = read_dataset(args.dataset)
-        rows = data.subset(~data.confirmation).rows  # the runs `model train` scores
+        rows = data.split_confirmation()[0].rows  # the runs `model train` scores
     except OSError as exc:
         print(f"deepfd-ci corpus audit: cannot read the dataset {args.dataset}: {exc}", file=sys.stderr)
         return 2

@@ -80,6 +80,11 @@ class Dataset:
             return np.zeros(len(self.rows), dtype=bool)
         return np.array([r.run_seed not in first for r in self.rows], dtype=bool)
 
+    def split_confirmation(self) -> tuple[Dataset, Dataset]:
+        """(the first K runs of every program: the rows scores are measured on, the confirmation runs)."""
+        confirmation = self.confirmation
+        return self.subset(~confirmation), self.subset(confirmation)
+
     def subset(self, mask: np.ndarray) -> Dataset:
         """The rows where `mask` is true (same meta)."""
         rows = [r for r, keep in zip(self.rows, mask) if keep]

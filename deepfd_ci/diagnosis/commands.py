@@ -65,7 +65,7 @@ def _cross_validate(data: Dataset, candidate: training.Candidate, folds: int, th
     only train (see Dataset.confirmation). `X` replaces the dataset's features (same rows)."""
     X = data.X if X is None else X
     confirmation = data.confirmation
-    first, more = data.subset(~confirmation), data.subset(confirmation)
+    first, more = data.split_confirmation()
     programs = np.array([r.program_id for r in first.rows])
     originals = np.array([r.kind == "original" for r in first.rows])
     train_only = (X[confirmation], more.Y, more.groups) if more.rows else None
@@ -144,15 +144,19 @@ def _studies(data: Dataset, args: argparse.Namespace, candidate: training.Candid
     if args.epochs_dataset.exists():
         long_runs = read_dataset(args.epochs_dataset)
         studies["epochs_dataset"] = {"path": str(args.epochs_dataset), "rows": len(long_runs.rows),
-                                     "seed_programs": len(set(long_runs.groups))}
+                                     "seed_programs": len(set(long_runs.groups)),
+                                     "recorded_epochs": (long_runs.meta.get("probe") or {}).get("recorded_epochs")}
         for epochs in (1, 3, 5, 10):
             X = features_at_epochs(records_path(args.epochs_dataset), long_runs, epochs)
             scores = _cross_validate(long_runs, candidate, args.folds, _thresholds(args), X)
             studies["epochs"][epochs] = _brief(scores)
             print(f"epochs={epochs:<3} macro-F1 {scores.macro_f1():.3f}", file=sys.stderr)
-    # Seeds 0-2 only: the confirmation runs are left out too (only some programs have them).
-    three = data.subset(np.array([r.run_seed < 3 for r in data.rows]))
+    # Scored on run seeds 0-2 of every program; the confirmation runs train, as in the shipped model.
+    three = data.subset(np.array([r.run_seed < 3 for r in data.rows]) | data.confirmation)
     scores = _cross_validate(three, candidate, args.folds, _thresholds(args))
+    scored, more = three.split_confirmation()
+    studies["runs_data"] = {"scored_runs": len(scored.rows), "programs": len({r.program_id for r in scored.rows}),
+                            "confirmation_runs": len(more.rows)}
     studies["runs"] = {
         "1": {"macro_f1": round(scores.macro_f1(), 3), "false_alarms": scores.false_alarm_runs},
         "3": {"macro_f1": round(float(np.mean([v["f1"] for v in scores.extra["per_label_programs"].values()
@@ -170,8 +174,7 @@ def _brief(scores: training.Scores) -> dict[str, Any]:
 def _card(data: Dataset, args: argparse.Namespace, winner: training.Scores, comparison: list[training.Scores],
           passed_over: list[training.Scores], studies: dict[str, Any], thresholds: dict[str, float],
           detector: float | None = None) -> dict[str, Any]:
-    confirmation = data.subset(data.confirmation)
-    data = data.subset(~data.confirmation)  # from here on: the rows the scores are measured on
+    data, confirmation = data.split_confirmation()  # from here on: the rows the scores are measured on
     kinds = [r.kind for r in data.rows]
     return {
         "model": winner.candidate,
@@ -346,11 +349,24 @@ def render_card(card: dict[str, Any]) -> str:
                      f"{c['false_alarm_runs']:.1%} | " + " | ".join(f"{c['f1'][t]:.2f}" for t in FAULT_TYPES) + " |")
     studies = card.get("studies") or {}
     if studies.get("epochs"):
-        lines += ["", "## Epochs observed", "", "| epochs | macro F1 | false alarms |", "| --- | --- | --- |"]
+        lines += ["", "## Epochs observed", ""]
+        if studies.get("epochs_dataset"):
+            d = studies["epochs_dataset"]
+            recorded = f" recorded for {d['recorded_epochs']} epochs" if d.get("recorded_epochs") else ""
+            lines += [f"On the epochs study's own data (`{d['path']}`: {d['rows']} runs{recorded} of "
+                      f"{d['seed_programs']} seed programs), cross-validated the same way: compare the rows with "
+                      "each other, not with the scores above.", ""]
+        lines += ["| epochs | macro F1 | false alarms |", "| --- | --- | --- |"]
         for epochs, v in studies["epochs"].items():
             lines.append(f"| {epochs} | {v['macro_f1']:.3f} | {v['false_alarms']:.1%} |")
     if studies.get("runs"):
-        lines += ["", "## Runs per diagnosis", "", "| runs | macro F1 | false alarms |", "| --- | --- | --- |"]
+        lines += ["", "## Runs per diagnosis", ""]
+        if studies.get("runs_data"):
+            d = studies["runs_data"]
+            lines += [f"Scored on run seeds 0-2 of every program ({d['scored_runs']} runs of {d['programs']} programs; "
+                      f"the {d['confirmation_runs']} confirmation runs train, as above): 1 = each run diagnosed "
+                      "alone, 3 = a program's three runs' probabilities averaged.", ""]
+        lines += ["| runs | macro F1 | false alarms |", "| --- | --- | --- |"]
         for runs, v in studies["runs"].items():
             lines.append(f"| {runs} | {v['macro_f1']:.3f} | {v['false_alarms']:.1%} |")
     return "\n".join(lines) + "\n"
@@ -373,8 +389,7 @@ def _evaluate(args: argparse.Namespace) -> int:
                       # Cards from before this setting: the detector used the any-label cap.
                       "detector_flag_rate": caps.get("detector_flag_rate", caps.get("any_label", MAX_ANY_FALSE_ALARM))}
         scores = _cross_validate(data, training.CANDIDATES[card["model"]], int(card.get("folds", 5)), thresholds)
-        first = data.subset(~data.confirmation)
-        card = {**card, **_score_fields(scores),
-                "dataset": {**card["dataset"], "label_audit": audit_labels(first.rows).to_dict()}}
+        audit = audit_labels(data.split_confirmation()[0].rows).to_dict()  # of the scored runs
+        card = {**card, **_score_fields(scores), "dataset": {**card["dataset"], "label_audit": audit}}
     print(json.dumps(card, indent=2) if args.format == "json" else render_card(card))
     return 0

@@ -135,14 +135,19 @@ def test_build_labels_by_kill_test_and_drops_crashes(corpus: BuildOptions):
 
 
 def test_build_resumes_from_the_store_and_reruns_only_changed_programs(corpus: BuildOptions):
-    build(corpus, FakeProbe())
+    executed = build(corpus, FakeProbe())
     first = corpus.out.read_bytes()
+    meta_path = Path(f"{corpus.out}.meta.json")
     with open(corpus.store, "a") as handle:
         handle.write('{"program_id": "tiny", "sha"')  # a run torn by an interrupted build
     again = FakeProbe()
     summary = build(corpus, again)
     assert again.calls == [] and summary.runs_reused == 16
     assert corpus.out.read_bytes() == first  # same rows, same bytes
+    # The meta keeps what the data cost, not only what this command ran.
+    meta = json.loads(meta_path.read_text())
+    assert meta["probe_seconds_executed"] == 0.0
+    assert meta["probe_seconds_of_runs"] == round(executed.probe_seconds, 1) > 0
 
     seed = corpus.seeds_dir / "tiny.py"
     seed.write_text(seed.read_text().replace("EPOCHS = 50", "EPOCHS = 60"))

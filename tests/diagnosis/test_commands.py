@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from sklearn.ensemble import RandomForestClassifier
+
 from deepfd_ci.cli import main
 from deepfd_ci.corpus.dataset import read_dataset, write_dataset
+from deepfd_ci.diagnosis import training
 from deepfd_ci.diagnosis.model import card_of
 
 DATASET = Path(__file__).resolve().parents[2] / "deepfd_ci" / "artifacts" / "dataset" / "runs.csv.gz"
@@ -20,7 +23,7 @@ def test_evaluate_recomputes_the_scores_train_reported_with_the_same_setup(tmp_p
     small = tmp_path / "runs.csv.gz"
     write_dataset(small, rows, data.feature_names, data.features_schema, data.meta)
     small_data = read_dataset(small)
-    first = small_data.subset(~small_data.confirmation)
+    first = small_data.split_confirmation()[0]
     assert 0 < small_data.confirmation.sum() < len(first.rows)
     model, card = tmp_path / "model.skops", tmp_path / "MODEL_CARD.md"
 
@@ -54,3 +57,31 @@ def test_evaluate_recomputes_the_scores_train_reported_with_the_same_setup(tmp_p
     assert f"the model also trains on the kill test's {trained['dataset']['confirmation_runs']} confirmation runs" \
         in card.read_text()
     assert any(v["support"] > 0 and v["f1"] > 0 for v in report["per_label"].values())
+
+
+def _tiny_forest() -> RandomForestClassifier:
+    return RandomForestClassifier(n_estimators=8, max_depth=4, random_state=0)
+
+
+def test_the_runs_study_scores_three_runs_and_trains_on_the_confirmation_runs(tmp_path, monkeypatch):
+    # The shipped kinds of model take minutes here; the study's rows are what is under test.
+    monkeypatch.setitem(training.CANDIDATES, "tiny", training.Candidate(
+        "tiny", "two-stage, small forests", "all", _tiny_forest, two_stage=True))
+    data = read_dataset(DATASET)
+    seeds = sorted(set(data.groups))[4:8]
+    rows = [r for r in data.rows if r.seed_program in seeds and (r.run_seed < 4 or r.run_seed >= 5)]
+    small = tmp_path / "runs.csv.gz"
+    write_dataset(small, rows, data.feature_names, data.features_schema, data.meta)
+    model, card = tmp_path / "model.skops", tmp_path / "MODEL_CARD.md"
+    assert main(["model", "train", "--dataset", str(small), "--candidates", "tiny", "--folds", "2",
+                 "--epochs-dataset", str(tmp_path / "none.csv.gz"), "--out", str(model), "--card", str(card)]) == 0
+    studies = card_of(model)["studies"]
+    three = [r for r in rows if r.run_seed < 3]
+    confirmation = [r for r in rows if r.run_seed >= 5]
+    assert confirmation
+    assert studies["runs_data"] == {"scored_runs": len(three), "programs": len({r.program_id for r in three}),
+                                    "confirmation_runs": len(confirmation)}
+    assert set(studies["runs"]) == {"1", "3"} and not studies["epochs"]
+    text = card.read_text()
+    assert f"Scored on run seeds 0-2 of every program ({len(three)} runs of" in text
+    assert "## Epochs observed" not in text
