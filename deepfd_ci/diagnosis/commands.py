@@ -65,7 +65,7 @@ def _cross_validate(data: Dataset, candidate: training.Candidate, folds: int, th
     only train (see Dataset.confirmation). `X` replaces the dataset's features (same rows)."""
     X = data.X if X is None else X
     confirmation = data.confirmation
-    first, more = data.split_confirmation()
+    first, more = data.subset(~confirmation), data.subset(confirmation)  # the mask indexes X below too
     programs = np.array([r.program_id for r in first.rows])
     originals = np.array([r.kind == "original" for r in first.rows])
     train_only = (X[confirmation], more.Y, more.groups) if more.rows else None
