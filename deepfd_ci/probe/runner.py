@@ -35,6 +35,7 @@ class ProbeOptions:
     python: str | None = None
     env: dict[str, str] = field(default_factory=dict)
     memory_limit_mb: int = 6144
+    output_limit_mb: float = 100.0  # of the script's output kept in its log (then its last 64 KB)
     log_dir: str | None = None
 
 
@@ -103,13 +104,12 @@ def run_probe_seeds(path: str, options: ProbeOptions, seeds: list[int]) -> list[
     env = sandbox.child_env(os.environ, options.env, seeds[0])
     budget = options.time_budget * len(seeds)
     started = time.monotonic()
-    timed_out = False
     with open(log_path, "wb") as log:
         try:
             proc = subprocess.Popen(
                 [options.python or sys.executable, _CHILD, str(config_path)],
                 stdin=subprocess.DEVNULL,
-                stdout=log,
+                stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 env=env,
                 cwd=os.path.dirname(os.path.abspath(path)),
@@ -120,12 +120,8 @@ def run_probe_seeds(path: str, options: ProbeOptions, seeds: list[int]) -> list[
             return [RunRecord(path=path, status="crashed",
                               error=f"cannot start the probe interpreter {options.python or sys.executable}: "
                                     f"{exc.strerror}")]
-        try:
-            returncode = proc.wait(timeout=budget)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            _kill_group(proc)
-            returncode = proc.wait()
+        timed_out = sandbox.copy_output(proc, log, int(options.output_limit_mb * 2**20), started + budget)
+        returncode = proc.wait()
     seconds = time.monotonic() - started
     records = _read_records(result_path)
     phase = phase_path.read_text(encoding="utf-8") if phase_path.exists() else "starting"
@@ -156,13 +152,6 @@ def run_probes(paths: list[str], options: list[ProbeOptions], jobs: int | None =
         return list(pool.map(run_probe, paths, options))
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
 def _read_records(path: Path) -> list[RunRecord]:
     if not path.exists():
         return []
@@ -187,7 +176,9 @@ def _death_message(returncode: int, options: ProbeOptions, log_path: Path) -> st
 
 def _log_tail(log_path: Path, lines: int = 3) -> str:
     try:
-        text = log_path.read_text(encoding="utf-8", errors="replace")
+        with open(log_path, "rb") as log:
+            log.seek(max(0, log.seek(0, os.SEEK_END) - 16384))
+            text = log.read().decode("utf-8", errors="replace")
     except OSError:
         return ""
     kept = [line for line in text.splitlines() if line.strip()][-lines:]

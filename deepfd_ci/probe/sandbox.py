@@ -1,7 +1,8 @@
 """What the user's script may see of our process: a scrubbed environment and resource limits.
 
 The script is untrusted (it comes from a pull request). It must not see tokens or secrets, must not
-be able to write the Actions runner's command files, and must not starve the runner of memory.
+be able to write the Actions runner's command files, and must not starve the runner of memory or,
+through its output, of disk.
 """
 
 from __future__ import annotations
@@ -9,7 +10,12 @@ from __future__ import annotations
 import os
 import re
 import resource
+import select
+import signal
+import subprocess
+import time
 from collections.abc import Callable, Mapping
+from typing import BinaryIO
 
 # Variables the Actions runner reads back after a step: writing them injects env/outputs/PATH.
 _RUNNER_FILES = {"GITHUB_ENV", "GITHUB_OUTPUT", "GITHUB_PATH", "GITHUB_STATE", "GITHUB_STEP_SUMMARY"}
@@ -65,3 +71,62 @@ def limits(memory_mb: int) -> Callable[[], None]:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
     return apply
+
+
+def kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+_TAIL_BYTES = 64 * 1024  # kept past the output limit: a crash's last words are at the end
+_DRAIN_SECONDS = 2.0  # after the child exits: what its leftover background processes may still send
+
+
+def copy_output(proc: subprocess.Popen, log: BinaryIO, limit: int, deadline: float) -> bool:
+    """Copy the child's combined output (a pipe) into `log` until the child is done; True if it
+    was killed at `deadline`.
+
+    Past `limit` bytes only the last 64 KB are kept, after a line saying how much was dropped: a
+    script that prints in a loop fills no disk and still trains, where a file-size rlimit would fail
+    its next print (and any model file it saves). Processes the script started are killed when the
+    child ends; one that escaped the process group holds the pipe for at most two more seconds.
+    """
+    assert proc.stdout is not None
+    fd = proc.stdout.fileno()
+    written = dropped = 0
+    tail = bytearray()
+    timed_out = False
+    exited_at: float | None = None
+    while True:
+        now = time.monotonic()
+        if not timed_out and now >= deadline:
+            kill_group(proc)
+            timed_out = True
+        if exited_at is None and proc.poll() is not None:
+            kill_group(proc)  # what the script started and left running dies with it
+            exited_at = now
+        if exited_at is not None and now - exited_at > _DRAIN_SECONDS:
+            break
+        wait = 0.5 if timed_out or exited_at is not None else min(0.5, deadline - now)
+        if not select.select([fd], [], [], max(wait, 0.0))[0]:
+            continue
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            break
+        room = max(0, limit - written)
+        if room:
+            log.write(chunk[:room])
+            written += min(room, len(chunk))
+            chunk = chunk[room:]
+        if chunk:
+            dropped += len(chunk)
+            tail += chunk
+            del tail[:-_TAIL_BYTES]
+    if dropped:
+        log.write(f"\n[deepfd-ci: the output passed the limit of {limit} bytes; {dropped} bytes were dropped, "
+                  f"the last {len(tail)} follow]\n".encode())
+        log.write(bytes(tail))
+    proc.stdout.close()
+    return timed_out

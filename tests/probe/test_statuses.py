@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -14,16 +16,20 @@ from deepfd_ci.records import RunRecord, to_plain
 SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
 RUNNABLE = [
     "raises.py", "no_fit.py", "exits_early.py", "missing_module.py", "tfdata_functional.py",
-    "subclassed.py", "custom_loop.py", "nan_loss.py", "fit_then_more.py", "hog_memory.py",
+    "subclassed.py", "custom_loop.py", "nan_loss.py", "fit_then_more.py", "hog_memory.py", "floods_output.py",
+    "leaves_processes.py",
 ]
+OUTPUT_LIMIT_MB = {"floods_output.py": 1.0}  # it prints 2.3 MB
 
 
 @pytest.fixture(scope="module")
 def records(tmp_path_factory: pytest.TempPathFactory) -> dict[str, RunRecord]:
     logs = tmp_path_factory.mktemp("logs")
-    options = ProbeOptions(log_dir=str(logs), memory_limit_mb=4096)
+    options = [ProbeOptions(log_dir=str(logs), memory_limit_mb=4096, output_limit_mb=OUTPUT_LIMIT_MB.get(name, 100.0),
+                            env={"PIDS_FILE": str(logs / f"{name}.pids")})
+               for name in RUNNABLE]
     paths = [str(SCRIPTS / name) for name in RUNNABLE]
-    return dict(zip(RUNNABLE, run_probes(paths, [options] * len(paths), jobs=2)))
+    return dict(zip(RUNNABLE, run_probes(paths, options, jobs=2)))
 
 
 def test_syntax_error_is_invalid_with_line():
@@ -114,6 +120,41 @@ def test_memory_cap(records):
     record = records["hog_memory.py"]
     assert record.status == "crashed"
     assert "MemoryError" in record.error or "memory limit" in record.error
+
+
+def test_output_flood_is_capped_and_the_script_still_trains(records):
+    record = records["floods_output.py"]
+    assert record.status == "ok" and record.run.epochs_run == 3
+    log = Path(record.run.log_path).read_bytes()
+    assert len(log) < 2**20 + 70_000  # the first MB, a note, the last 64 KB
+    head, note, tail = log.partition(b"[deepfd-ci: the output passed the limit of 1048576 bytes;")
+    assert head.startswith(b"step 0: ") and len(head) == 2**20 + 1  # + the note's own newline
+    assert b"bytes were dropped, the last 65536 follow]" in tail
+    assert tail.rstrip().endswith(b"data ready")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def test_processes_the_script_leaves_behind(records):
+    record = records["leaves_processes.py"]
+    stays, escaped = map(int, Path(f"{record.run.log_path}").with_name("leaves_processes.py.pids").read_text().split())
+    try:
+        # Not a timeout: the helper in a session of its own, out of the group kill's reach, holds the
+        # output pipe open but cannot keep the probe waiting.
+        assert record.status == "no_training"
+        assert not _alive(stays)  # killed with the script's process group
+    finally:
+        for pid in (stays, escaped):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 def test_infinite_loop_times_out(tmp_path):
