@@ -104,7 +104,7 @@ def run_probe_seeds(path: str, options: ProbeOptions, seeds: list[int]) -> list[
     env = sandbox.child_env(os.environ, options.env, seeds[0])
     budget = options.time_budget * len(seeds)
     started = time.monotonic()
-    with open(log_path, "wb") as log:
+    with open(log_path, "wb", buffering=0) as log:  # unbuffered: copy_output sees a write fail
         try:
             proc = subprocess.Popen(
                 [options.python or sys.executable, _CHILD, str(config_path)],

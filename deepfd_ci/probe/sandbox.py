@@ -97,8 +97,17 @@ def copy_output(proc: subprocess.Popen, log: BinaryIO, limit: int, deadline: flo
     fd = proc.stdout.fileno()
     written = dropped = 0
     tail = bytearray()
-    timed_out = False
+    timed_out = log_failed = False
     exited_at: float | None = None
+
+    def keep(data: bytes) -> None:
+        nonlocal log_failed
+        if not log_failed:
+            try:
+                log.write(data)
+            except OSError:  # a full disk: keep draining the pipe so the script is not blocked
+                log_failed = True
+
     while True:
         now = time.monotonic()
         if not timed_out and now >= deadline:
@@ -117,7 +126,7 @@ def copy_output(proc: subprocess.Popen, log: BinaryIO, limit: int, deadline: flo
             break
         room = max(0, limit - written)
         if room:
-            log.write(chunk[:room])
+            keep(chunk[:room])
             written += min(room, len(chunk))
             chunk = chunk[room:]
         if chunk:
@@ -125,8 +134,8 @@ def copy_output(proc: subprocess.Popen, log: BinaryIO, limit: int, deadline: flo
             tail += chunk
             del tail[:-_TAIL_BYTES]
     if dropped:
-        log.write(f"\n[deepfd-ci: the output passed the limit of {limit} bytes; {dropped} bytes were dropped, "
-                  f"the last {len(tail)} follow]\n".encode())
-        log.write(bytes(tail))
+        keep(f"\n[deepfd-ci: the output passed the limit of {limit} bytes; {dropped} bytes were dropped, "
+             f"the last {len(tail)} follow]\n".encode())
+        keep(bytes(tail))
     proc.stdout.close()
     return timed_out
