@@ -74,9 +74,10 @@ def limits(memory_mb: int) -> Callable[[], None]:
 
 
 def kill_group(proc: subprocess.Popen) -> None:
+    """SIGKILL to the child's process group (it leads one: see `limits`), which may already be empty."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
+    except (ProcessLookupError, PermissionError):
         pass
 
 
