@@ -1,4 +1,4 @@
-"""Starts helpers and leaves them running: one in its own process group, one in a new session."""
+"""Starts helpers and leaves them running: one in the script's process group, one in a session of its own."""
 
 import os
 import subprocess
